@@ -1,0 +1,90 @@
+"""Database access for the project's own tables: one engine per URL, sessions as units of work.
+
+The same URL serves Rasa's SQL tracker store (its ``events`` table) and the tables declared on
+``Base``. SQLite is the embedded default: WAL and a busy timeout let the Rasa server and the action
+server share the file; PostgreSQL is the production database.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+from datetime import datetime, timezone
+from pathlib import Path
+from decimal import Decimal
+from typing import Iterator, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, create_engine, event
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+Base = declarative_base()
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+@functools.lru_cache(maxsize=8)
+def engine_for(database_url: str) -> Engine:
+    """The process's engine for ``database_url`` (created once per URL)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            future=True,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:  # pragma: no cover - trivial
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, future=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _session_factory(database_url: str) -> sessionmaker:
+    return sessionmaker(bind=engine_for(database_url), expire_on_commit=False, future=True)
+
+
+@contextlib.contextmanager
+def session_scope(database_url: str) -> Iterator[Session]:
+    """A session that commits when the block succeeds and rolls back when it raises."""
+    session: Session = _session_factory(database_url)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def to_utc_naive(moment: datetime) -> datetime:
+    """How times are stored: naive UTC (SQLite keeps no zone; PostgreSQL columns are plain too)."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def from_utc_naive(stored: datetime, zone: str) -> datetime:
+    """A stored time as an aware datetime in the utility's zone."""
+    return stored.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone))
+
+
+class Money(TypeDecorator):
+    """Yuan as ``Decimal`` in Python, whole 分 (cents) in the database: exact on SQLite too."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[Decimal], dialect) -> Optional[int]:
+        return None if value is None else int((Decimal(value) * 100).to_integral_value())
+
+    def process_result_value(self, value: Optional[int], dialect) -> Optional[Decimal]:
+        return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))

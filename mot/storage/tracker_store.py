@@ -1,0 +1,38 @@
+"""Rasa's SQL tracker store on the project's one database setting (``XSD_DATABASE_URL``).
+
+endpoints.yml names this class instead of repeating dialect, host and credentials, so the Rasa server
+and the action server can never point at different databases.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy.engine import make_url
+
+from mot.settings import get_settings
+
+
+class ProjectTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` whose connection comes from ``Settings.database_url``."""
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        event_broker: Optional[EventBroker] = None,
+        host: Optional[str] = None,  # Rasa passes the endpoint's url; the settings decide instead
+        database_url: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
+        url = make_url(database_url or get_settings().database_url)
+        dialect = url.drivername
+        if url.get_backend_name() == "sqlite":
+            super().__init__(domain=domain, dialect="sqlite", db=url.database, event_broker=event_broker, **kwargs)
+            return
+        super().__init__(
+            domain=domain, dialect=dialect, host=url.host, port=url.port, db=url.database,
+            username=url.username, password=url.password, event_broker=event_broker,
+            login_db=kwargs.pop("login_db", None), **kwargs,
+        )
