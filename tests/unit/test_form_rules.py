@@ -1,0 +1,15 @@
+"""data/rules/forms.yml is generated; it must match its generator and cover every form in the domain."""
+import yaml
+
+from mot.tools.form_rules import FORMS, OUTPUT, render
+
+
+def test_generated_rules_are_current():
+    assert OUTPUT.read_text(encoding="utf-8") == render(), "run `make rules` and commit the result"
+
+
+def test_every_domain_form_has_rules():
+    domain = yaml.safe_load(open("domain.yml", encoding="utf-8"))
+    assert set(domain["forms"]) == set(FORMS)
+    for form, (_, answer) in FORMS.items():
+        assert answer in domain["actions"]
