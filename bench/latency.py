@@ -1,0 +1,118 @@
+"""Turn latency over REST: the Rasa server, the action server and the SQLite tracker store, for real.
+
+Starts both servers on a fresh SQLite database seeded with the demo city, replays scripted customer
+conversations (bill query, repair report, outage lookup, FAQs) over the REST channel with 1 and with
+10 conversations at once, and reports p50/p95 per turn.
+
+Run: ``.venv/bin/python bench/latency.py [--conversations 40]``
+Writes bench/out/latency.json and bench/out/latency.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Dict, List
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mot.settings import PROJECT_ROOT  # noqa: E402
+from mot.tools.servers import running_servers  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+# Scripted customers; account and phone numbers exist in the demo city (data/demo_city).
+SCRIPTS: List[List[str]] = [
+    ["你好", "帮我查一下这个月的水费", "3100012345", "谢谢", "再见"],
+    ["厨房水管一直在滴水", "翠湖苑5栋1单元302", "13700001111", "好的谢谢"],
+    ["江北区明天停水吗", "谢谢"],
+    ["水费在哪里交", "现在一吨水多少钱", "最近的营业厅在哪"],
+    ["昨天交了水费怎么还显示欠费", "3100012345", "好的"],
+]
+
+
+def percentile(values: List[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run_conversation(webhook: str, script: List[str]) -> List[float]:
+    sender = f"bench-{uuid.uuid4().hex[:10]}"
+    timings = []
+    with requests.Session() as session:
+        for text in script:
+            started = time.perf_counter()
+            response = session.post(webhook, json={"sender": sender, "message": text}, timeout=60)
+            response.raise_for_status()
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def measure(webhook: str, concurrency: int, conversations: int) -> Dict:
+    scripts = [SCRIPTS[i % len(SCRIPTS)] for i in range(conversations)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(lambda s: run_conversation(webhook, s), scripts))
+    elapsed = time.perf_counter() - started
+    turns = [t for conversation in results for t in conversation]
+    return {
+        "concurrency": concurrency,
+        "conversations": conversations,
+        "turns": len(turns),
+        "p50_ms": percentile(turns, 0.50) * 1000,
+        "p95_ms": percentile(turns, 0.95) * 1000,
+        "mean_ms": statistics.mean(turns) * 1000,
+        "max_ms": max(turns) * 1000,
+        "turns_per_second": len(turns) / elapsed,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--conversations", type=int, default=40)
+    parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "xiaoshuidi.tar.gz"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url = f"sqlite:///{tmp}/bench.db"
+        subprocess.run(
+            [sys.executable, "-m", "mot.storage.seed"], cwd=PROJECT_ROOT, check=True,
+            env={**os.environ, "XSD_DATABASE_URL": database_url},
+        )
+        with running_servers(database_url, Path(tmp) / "logs", model=Path(args.model)) as servers:
+            run_conversation(servers.rest_webhook, SCRIPTS[0])  # warm-up: first parse loads lazily
+            results = [
+                measure(servers.rest_webhook, 1, max(args.conversations // 4, 5)),
+                measure(servers.rest_webhook, 10, args.conversations),
+            ]
+    OUT.mkdir(exist_ok=True)
+    (OUT / "latency.json").write_text(json.dumps(results, indent=2), "utf-8")
+    lines = [
+        "# Turn latency over REST (action server + SQLite tracker store)",
+        "",
+        "| concurrent conversations | turns | p50 ms | p95 ms | mean ms | max ms | turns/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['concurrency']} | {r['turns']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
+            f"{r['mean_ms']:.0f} | {r['max_ms']:.0f} | {r['turns_per_second']:.1f} |"
+        )
+    markdown = "\n".join(lines) + "\n"
+    (OUT / "latency.md").write_text(markdown, "utf-8")
+    print(markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
