@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Mapping, Optional
+
+from mot.moments import TaggerThresholds
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TIMEZONE = "Asia/Shanghai"
@@ -35,6 +37,21 @@ class Settings:
     # Where the action server listens; the Rasa server's endpoints.yml points here.
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     timezone: str = TIMEZONE
+    # The moment tagger's thresholds; each can be set as XSD_MOT_<NAME>, e.g. XSD_MOT_ANGER_INTENSITY.
+    tagger: TaggerThresholds = field(default_factory=TaggerThresholds)
+    # Escalation: where new escalations are announced (e.g. a WeCom group robot URL; unset = nobody),
+    # how long an agent counts as online after the console last saw them, and the wait estimate.
+    escalation_webhook_url: Optional[str] = None
+    webhook_timeout_seconds: float = 3.0
+    webhook_retries: int = 3
+    agent_presence_minutes: float = 5.0
+    minutes_per_queued_case: float = 4.0
+    # Call-backs promised when nobody is online: within this many minutes (urgent ones within a quarter).
+    callback_within_minutes: int = 120
+    # A customer in a paused conversation is told a person is coming at most this often.
+    paused_reminder_minutes: float = 3.0
+    # A customer who rated within this many days is not asked again.
+    rating_window_days: float = 7.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -54,7 +71,26 @@ class Settings:
                 "ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook"
             ),
             timezone=get("TIMEZONE", TIMEZONE),
+            tagger=_thresholds_from_env(get),
+            escalation_webhook_url=get("ESCALATION_WEBHOOK_URL"),
+            webhook_timeout_seconds=float(get("WEBHOOK_TIMEOUT_SECONDS", "3.0")),
+            webhook_retries=int(get("WEBHOOK_RETRIES", "3")),
+            agent_presence_minutes=float(get("AGENT_PRESENCE_MINUTES", "5")),
+            minutes_per_queued_case=float(get("MINUTES_PER_QUEUED_CASE", "4")),
+            callback_within_minutes=int(get("CALLBACK_WITHIN_MINUTES", "120")),
+            paused_reminder_minutes=float(get("PAUSED_REMINDER_MINUTES", "3")),
+            rating_window_days=float(get("RATING_WINDOW_DAYS", "7")),
         )
+
+
+def _thresholds_from_env(get) -> TaggerThresholds:
+    """TaggerThresholds with every field that has an XSD_MOT_<NAME> variable overridden."""
+    overrides = {}
+    for item in fields(TaggerThresholds):
+        value = get(f"MOT_{item.name.upper()}")
+        if value is not None:
+            overrides[item.name] = int(value) if item.type in (int, "int") else float(value)
+    return TaggerThresholds(**overrides)
 
 
 @functools.lru_cache(maxsize=1)

@@ -21,7 +21,6 @@ in the model, with the jieba dictionaries, so a loaded model extracts exactly wh
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
@@ -51,6 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from mot.nlu.fingerprint import files_fingerprint
 from mot.nlu.segmentation import load_user_dictionaries, segment
 
 logger = logging.getLogger(__name__)
@@ -576,12 +576,7 @@ class AddressEntityExtractor(GraphComponent, EntityExtractorMixin):
         if dictionary_path and Path(dictionary_path).is_dir():
             paths += sorted(p for p in Path(dictionary_path).iterdir() if p.is_file())
         paths.append(Path(__file__))
-        digest = hashlib.sha256()
-        for path in paths:
-            digest.update(str(path).encode("utf-8"))
-            if path.is_file():
-                digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return files_fingerprint(paths)
 
     @staticmethod
     def supported_languages() -> Optional[List[Text]]:

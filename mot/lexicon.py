@@ -1,0 +1,236 @@
+"""What the words of one customer message signal, read with a Chinese lexicon.
+
+The lexicon covers what a trained classifier learns poorly from a few hundred examples: sentiment
+words with negation ("不满意" vs "满意", "不着急"), intensifiers ("三天了", "到底", "！！"), sarcasm
+cues ("还以为有免费红糖水喝呢"), rhetorical attacks ("这水你们自己喝吗？"), and the safety signals of
+DESIGN §2: threats (12345, 市长热线, 媒体), emergencies (爆管, 水漫进屋, days without water),
+vulnerable people (老人, 透析), repeated contact ("打了多少次电话") and explicit requests for a person.
+
+``read_cues(text)`` is pure: text in, ``TextCues`` out. The emotion reading (``mot.emotion``) and the
+moment tagger (``mot.moments``) both read its result.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple
+
+# Particles that negate the sentiment word right after them ("不满意", "没问题", "别着急").
+NEGATIONS: Tuple[str, ...] = ("并不", "不太", "不是很", "不怎么", "没有", "不", "没", "别", "未", "无")
+NEGATION_WINDOW = 3  # characters before a sentiment word that may hold its negation
+
+POSITIVE_WORDS: Tuple[str, ...] = (
+    "谢谢", "感谢", "多谢", "谢啦", "辛苦了", "辛苦", "太好了", "真好", "挺好", "很好", "不错", "满意",
+    "点赞", "赞", "给力", "专业", "负责", "耐心", "及时", "真快", "很快", "挺快", "效率高", "靠谱",
+    "放心", "安心", "开心", "高兴", "棒", "好评", "热情", "周到", "解决了", "来水了", "修好了",
+    "好了", "方便", "感激", "暖心", "贴心", "优秀", "厉害", "哈哈",
+)
+NEGATIVE_WORDS: Tuple[str, ...] = (
+    "失望", "郁闷", "烦", "麻烦", "无语", "难受", "不方便", "差劲", "太差", "很差", "贵", "涨价",
+    "又涨", "不合理", "不满", "不满意", "不放心", "担心", "唉", "哎", "算了", "服了", "慢", "等了好久",
+    "没人管", "没人理", "没人回", "没用", "坑", "离谱", "糟糕", "恶心", "难喝", "臭", "太慢",
+)
+ANGER_WORDS: Tuple[str, ...] = (
+    "气死", "生气", "火大", "愤怒", "受够", "忍无可忍", "搞什么", "搞啥", "什么破", "破公司", "垃圾",
+    "骗子", "欺负", "不像话", "太过分", "过分", "岂有此理", "混蛋", "滚", "踢皮球", "推卸", "敷衍",
+    "糊弄", "耍", "吃干饭", "不作为", "到底管不管", "还管不管", "管不管", "有没有人管", "什么态度",
+    "态度太差", "态度差", "态度恶劣", "凭什么", "什么意思", "给个说法", "讨个说法", "要个说法",
+)
+ANXIETY_WORDS: Tuple[str, ...] = (
+    "急", "着急", "急死", "快点", "赶紧", "尽快", "马上", "怎么办", "咋办", "害怕", "吓人", "吓死",
+    "慌", "担心", "不敢喝", "能喝吗", "还能喝吗", "求求", "拜托", "救命", "帮帮忙", "在线等",
+)
+# Words that make whatever follows stronger: time already lost, insistence, exasperation.
+INTENSIFIERS: Tuple[str, ...] = (
+    "到底", "究竟", "根本", "简直", "太", "非常", "特别", "真的", "实在", "一直", "总是", "每次",
+    "天天", "又", "还", "都", "竟然", "居然", "已经", "好几天", "好几次", "多少次", "几次了",
+)
+# A positive surface meant as an attack.
+SARCASM_CUES: Tuple[str, ...] = (
+    "还以为", "真棒", "真行", "真厉害", "真是高", "'高'", "“高”", "好样的", "可真", "呵呵", "谢谢你们哦",
+    "谢谢你们啊让", "感谢你们让", "托你们的福", "免费红糖水", "服务真好啊", "效率真高", "真有你们的",
+)
+RHETORICAL_CUES: Tuple[str, ...] = (
+    "能坚持几天", "自己喝吗", "自己敢喝", "你们喝吗", "这就是你们的服务", "有人管吗", "有没有人",
+    "还要等多久", "要等到什么时候", "等到猴年马月", "是不是要", "难道", "凭什么", "还让不让人",
+    "让不让人活", "怎么生活", "怎么过", "有什么用", "干什么吃的", "是摆设",
+)
+THREAT_CUES: Tuple[str, ...] = (
+    "12345", "市长热线", "市长信箱", "媒体", "曝光", "记者", "电视台", "上级部门", "上级", "住建",
+    "消协", "消费者协会", "起诉", "律师", "法院", "告你们", "网上发", "发微博", "发抖音", "抖音",
+    "信访", "监管部门", "物价局", "纪委",
+)
+EMERGENCY_CUES: Tuple[str, ...] = (
+    "爆管", "爆了", "管子爆", "水管爆", "炸了", "喷水", "往外喷", "狂喷", "水柱", "水漫", "漫进",
+    "漫到", "漫出", "淹了", "被淹", "淹到", "泡了", "水流成河", "街上全是水", "马路上全是水", "路面塌",
+    "塌陷", "漏电", "触电", "进了配电", "拉肚子", "腹泻", "中毒", "喝了不舒服", "喝了肚子", "呕吐",
+    "送医院", "住院", "有虫", "虫子", "蚯蚓", "血红", "发臭", "刺鼻", "化学味", "汽油味",
+)
+VULNERABLE_CUES: Tuple[str, ...] = (
+    "老人", "老人家", "老母亲", "老父亲", "老太太", "老爷子", "奶奶", "爷爷", "外婆", "外公", "瘫痪",
+    "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
+    "宝宝", "小孩", "孩子", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧",
+)
+REPEATED_CONTACT_CUES: Tuple[str, ...] = (
+    "多少次", "好几次", "几次了", "第三次", "第四次", "第五次", "又打", "打了好多", "打了几次", "打了很多",
+    "一直没人", "都没人来", "没人来", "没人上门", "还没人来", "说好的", "说了好几遍", "问了好几遍",
+    "重复了", "每次都", "还是没", "又是这样", "一直等", "等了一天", "等了两天", "等了三天",
+)
+HUMAN_REQUEST_CUES: Tuple[str, ...] = (
+    "人工", "转人工", "真人", "客服人员", "找个人", "找个活人", "活人", "坐席", "接线员", "值班的人",
+    "你们领导", "找领导", "负责人", "经理",
+)
+NOT_HUMAN_REQUEST: Tuple[str, ...] = ("人工智能", "不用人工", "不要人工", "不需要人工")
+COMPLAINT_CUES: Tuple[str, ...] = ("投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题")
+NOT_COMPLAINT: Tuple[str, ...] = ("不是投诉", "不投诉", "不是要投诉", "不算投诉", "不想投诉")
+CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时候", "有空的时候", "慢慢来")
+
+# "三天了", "两天没水", "48小时": how long the customer has already suffered.
+_CN_NUMBER = "一二两三四五六七八九十几好多半"
+DAYS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:天|日|个?星期|周)")
+HOURS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:个)?\s*(?:小时|钟头)")
+NO_WATER_PATTERN = re.compile(r"没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水")
+LONG_NUMBER = re.compile(r"\d{6,}")
+EXCLAMATIONS = re.compile(r"[!！]{2,}")
+QUESTION_RUN = re.compile(r"[?？]{2,}")
+ACCUSING_QUESTION = re.compile(r"(怎么|为什么|为啥|咋)[^，。,.]{0,12}(还|又|都|就)[^，。,.]{0,12}[?？]")
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_DIGITS.update({"两": 2, "几": 3, "好": 3, "多": 3, "半": 0})
+
+
+def _cn_number(token: str) -> float:
+    """'三' → 3, '十二' → 12, '48' → 48, '几'/'好' → 3 (vague but plural)."""
+    if token.isdigit():
+        return float(token)
+    if token.startswith("十"):
+        return 10 + (_DIGITS.get(token[1:2], 0) if len(token) > 1 else 0)
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        return _DIGITS.get(tens, 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+    return float(sum(_DIGITS.get(c, 0) for c in token[:1]))
+
+
+@dataclass(frozen=True)
+class TextCues:
+    """Everything the lexicon found in one message; each field is a named signal for the tagger."""
+
+    positive: Tuple[str, ...] = ()  # positive words not negated
+    negative: Tuple[str, ...] = ()  # negative words not negated, and negated positive words
+    anger: Tuple[str, ...] = ()
+    anxiety: Tuple[str, ...] = ()
+    calm: Tuple[str, ...] = ()  # negated negative words and "不急": the customer signals no pressure
+    intensifiers: Tuple[str, ...] = ()
+    sarcasm: Tuple[str, ...] = ()
+    rhetorical: Tuple[str, ...] = ()
+    threat: Tuple[str, ...] = ()
+    emergency: Tuple[str, ...] = ()
+    vulnerable: Tuple[str, ...] = ()
+    repeated_contact: Tuple[str, ...] = ()
+    requested_human: Tuple[str, ...] = ()
+    complaint: Tuple[str, ...] = ()
+    exclamation_runs: int = 0  # "！！"
+    question_runs: int = 0  # "？？"
+    accusing_questions: int = 0  # "怎么又停水了？"
+    days_suffered: float = 0.0  # "三天了" → 3
+    hours_suffered: float = 0.0
+    mentions_no_water: bool = False
+
+    @property
+    def waited_days(self) -> float:
+        """How long the customer says the problem has lasted, in days."""
+        return max(self.days_suffered, self.hours_suffered / 24.0)
+
+    def as_dict(self) -> Dict[str, object]:
+        """Only the signals that fired (for the tracker and the review console)."""
+        found: Dict[str, object] = {}
+        for name, value in self.__dict__.items():
+            if value:
+                found[name] = list(value) if isinstance(value, tuple) else value
+        return found
+
+
+def _find(text: str, words: Iterable[str]) -> List[Tuple[int, str]]:
+    """Non-overlapping occurrences of ``words`` in ``text``, longest word first."""
+    taken = [False] * len(text)
+    hits: List[Tuple[int, str]] = []
+    for word in sorted(set(words), key=len, reverse=True):
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(taken[start:end]):
+                for i in range(start, end):
+                    taken[i] = True
+                hits.append((start, word))
+            start = text.find(word, start + 1)
+    return sorted(hits)
+
+
+def _negated(text: str, start: int) -> bool:
+    window = text[max(0, start - NEGATION_WINDOW) : start]
+    return any(window.endswith(n) or (n in window and len(n) > 1) for n in NEGATIONS)
+
+
+def _present(text: str, cues: Sequence[str], exclusions: Sequence[str] = ()) -> Tuple[str, ...]:
+    cleaned = text
+    for excluded in exclusions:
+        cleaned = cleaned.replace(excluded, "　" * len(excluded))
+    return tuple(word for _, word in _find(cleaned, cues))
+
+
+def normalise(text: str) -> str:
+    """Lower-case, full-width digits and letters to ASCII, spaces removed: what the lexicon reads."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            char = chr(code - 0xFEE0)
+        if not char.isspace():
+            out.append(char.lower())
+    return "".join(out)
+
+
+def read_cues(text: str) -> TextCues:
+    """Read the lexicon's signals from one customer message."""
+    text = normalise(text or "")
+    positive: List[str] = []
+    negative: List[str] = []
+    calm: List[str] = []
+    # One pass over all sentiment words so "不满意" is not also read as "满意".
+    for start, word in _find(text, POSITIVE_WORDS + NEGATIVE_WORDS + CALM_CUES):
+        if word in CALM_CUES:
+            calm.append(word)
+            continue
+        negated = _negated(text, start) and not word.startswith(("不", "没"))
+        if word in POSITIVE_WORDS:
+            (negative if negated else positive).append(word)
+        else:
+            (calm if negated else negative).append(word)
+    anger = [w for s, w in _find(text, ANGER_WORDS) if not _negated(text, s)]
+    anxiety = [w for s, w in _find(text, ANXIETY_WORDS) if not _negated(text, s)]
+
+    days = [_cn_number(m.group(1)) for m in DAYS_PATTERN.finditer(text)]
+    hours = [_cn_number(m.group(1)) for m in HOURS_PATTERN.finditer(text)]
+    return TextCues(
+        positive=tuple(positive),
+        negative=tuple(negative),
+        anger=tuple(anger),
+        anxiety=tuple(anxiety),
+        calm=tuple(calm),
+        intensifiers=_present(text, INTENSIFIERS),
+        sarcasm=_present(text, SARCASM_CUES),
+        rhetorical=_present(text, RHETORICAL_CUES),
+        # "12345" is the citizens' hotline only when it is not part of an account or phone number.
+        threat=_present(LONG_NUMBER.sub(lambda m: "　" * len(m.group()), text), THREAT_CUES),
+        emergency=_present(text, EMERGENCY_CUES),
+        vulnerable=_present(text, VULNERABLE_CUES),
+        repeated_contact=_present(text, REPEATED_CONTACT_CUES),
+        requested_human=_present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST),
+        complaint=_present(text, COMPLAINT_CUES, exclusions=NOT_COMPLAINT),
+        exclamation_runs=len(EXCLAMATIONS.findall(text)),
+        question_runs=len(QUESTION_RUN.findall(text)),
+        accusing_questions=len(ACCUSING_QUESTION.findall(text)),
+        days_suffered=max(days, default=0.0),
+        hours_suffered=max(hours, default=0.0),
+        mentions_no_water=bool(NO_WATER_PATTERN.search(text)),
+    )

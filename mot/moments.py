@@ -1,0 +1,245 @@
+"""The moment-of-truth tagger: one customer turn's features in, its moment and danger reasons out.
+
+DESIGN §2: every customer turn is exactly one of opening, listening, service, danger, highlight,
+closing. The signals are named fields of ``TurnFeatures`` (position in the session, intent and
+confidence, emotion, safety cues, repetition, waiting, what the assistant did), and every threshold
+lives in ``TaggerThresholds``. Nothing here knows Rasa: the action server builds the features from
+the tracker (``actions.moments``) and the benchmark builds them from a labelled file.
+
+Precedence, highest first: danger (any reason) > service (the assistant's reply to this turn met the
+need) > highlight (a clearly positive peak, or a reaction to the assistant exceeding the promise) >
+closing (thanks, goodbye, "没有了" after an answer, a rating of 3–5) > opening (first turn of a
+session) > listening.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+from mot.emotion import EmotionLabel, EmotionReading, NEUTRAL_READING
+from mot.lexicon import TextCues
+
+
+class Moment(str, Enum):
+    OPENING = "opening"
+    LISTENING = "listening"
+    SERVICE = "service"
+    DANGER = "danger"
+    HIGHLIGHT = "highlight"
+    CLOSING = "closing"
+
+
+class DangerReason(str, Enum):
+    REQUESTED_HUMAN = "requested_human"
+    COMPLAINT = "complaint"
+    ANGER = "anger"
+    THREAT = "threat"
+    EMERGENCY = "emergency"
+    REPEATED_FAILURE = "repeated_failure"
+    LOW_RATING = "low_rating"
+    VULNERABLE = "vulnerable"
+
+
+class AssistantAct(str, Enum):
+    """What the assistant did right before the customer's turn."""
+
+    NONE = "none"
+    GREETED = "greeted"
+    ASKED = "asked"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+    FALLBACK = "fallback"
+    RATING_PROMPT = "rating_prompt"
+    EXCEEDED = "exceeded"
+    ESCALATED = "escalated"
+
+
+# Intents that state a need of their own (as opposed to details, small talk and reactions).
+NEED_INTENTS: FrozenSet[str] = frozenset(
+    {
+        "query_bill", "bill_dispute", "pay_bill", "payment_not_credited", "report_leak",
+        "report_no_water", "query_outage_notice", "low_pressure", "water_quality", "meter_issue",
+        "query_work_order", "open_account", "transfer_account", "close_account", "ask_price",
+        "ask_office",
+    }
+)
+FAULT_INTENTS: FrozenSet[str] = frozenset(
+    {"report_leak", "report_no_water", "low_pressure", "water_quality", "meter_issue"}
+)
+CLOSING_INTENTS: FrozenSet[str] = frozenset({"thank", "goodbye"})
+# After an answer, these end the conversation ("好的知道了", "没有了", "不用了").
+ACKNOWLEDGING_INTENTS: FrozenSet[str] = frozenset({"affirm", "deny", "cancel"})
+
+
+@dataclass(frozen=True)
+class TaggerThresholds:
+    """Every number the tagger decides with, in one place (overridable through settings)."""
+
+    intent_confidence: float = 0.5  # an intent counts as a signal from this confidence on
+    anger_intensity: float = 0.55  # anger at least this intense is a danger moment
+    negative_valence_for_waiting: float = -0.2  # waiting turns into danger only when the customer is unhappy
+    waiting_minutes: float = 15.0  # an unresolved need older than this, with an unhappy customer
+    repeated_fallbacks: int = 2  # consecutive turns the assistant did not understand
+    repeated_need: int = 3  # the same need raised this many times without a resolution
+    days_without_water: float = 1.5  # "两天没水" is an emergency
+    highlight_valence: float = 0.45
+    highlight_intensity: float = 0.35
+    # a thank-you or goodbye is a highlight only when it is enthusiastic ("太感谢了！！"), else closing
+    highlight_thanks_intensity: float = 0.6
+
+
+@dataclass(frozen=True)
+class TurnFeatures:
+    """The named signals of one customer turn (DESIGN §2)."""
+
+    turn_in_session: int = 1  # 1 = the first customer turn of the session
+    intent: Optional[str] = None
+    intent_confidence: float = 0.0
+    emotion: EmotionReading = NEUTRAL_READING
+    cues: TextCues = field(default_factory=TextCues)
+    consecutive_fallbacks: int = 0  # turns in a row the assistant did not understand, before this one
+    same_need_count: int = 1  # times this turn's need was raised since it was last resolved, this one included
+    minutes_waiting: float = 0.0  # since the oldest unresolved need of the session was raised
+    assistant_last: AssistantAct = AssistantAct.NONE
+    resolution_delivered: bool = False  # the assistant's reply to this turn met the need
+    rating: Optional[int] = None  # a 1–5 satisfaction rating given in this turn
+    # The turn answers the satisfaction survey ("解决了", "5"): what the NLU makes of such short
+    # answers (complain, request_human) is not a signal, the words and the rating still are.
+    answering_survey: bool = False
+
+    def resolved(self) -> "TurnFeatures":
+        """The same turn once the assistant's reply has met the need (the service re-tag)."""
+        return replace(self, resolution_delivered=True)
+
+
+@dataclass(frozen=True)
+class MomentTag:
+    """The tagger's verdict on one turn."""
+
+    moment: Moment
+    emotion: EmotionReading
+    danger_reasons: Tuple[DangerReason, ...] = ()
+
+    @property
+    def is_danger(self) -> bool:
+        return self.moment is Moment.DANGER
+
+
+def _intent_is(features: TurnFeatures, names: FrozenSet[str], t: TaggerThresholds) -> bool:
+    return features.intent in names and features.intent_confidence >= t.intent_confidence
+
+
+def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds()) -> Tuple[DangerReason, ...]:
+    """Every DESIGN §3 trigger present in this turn, in a fixed order."""
+    cues, emotion = features.cues, features.emotion
+    intent_counts = not features.answering_survey
+    reasons: List[DangerReason] = []
+    if (intent_counts and _intent_is(features, frozenset({"request_human"}), t)) or cues.requested_human:
+        reasons.append(DangerReason.REQUESTED_HUMAN)
+    if (intent_counts and _intent_is(features, frozenset({"complain"}), t)) or cues.complaint:
+        reasons.append(DangerReason.COMPLAINT)
+    if emotion.label is EmotionLabel.ANGER and emotion.intensity >= t.anger_intensity:
+        reasons.append(DangerReason.ANGER)
+    if cues.threat:
+        reasons.append(DangerReason.THREAT)
+    no_water_for_days = (
+        (cues.mentions_no_water or features.intent == "report_no_water")
+        and cues.waited_days >= t.days_without_water
+    )
+    if cues.emergency or no_water_for_days:
+        reasons.append(DangerReason.EMERGENCY)
+    unhappy = emotion.valence <= t.negative_valence_for_waiting
+    if (
+        features.consecutive_fallbacks >= t.repeated_fallbacks
+        or features.same_need_count >= t.repeated_need
+        or cues.repeated_contact
+        or (features.minutes_waiting >= t.waiting_minutes and unhappy)
+    ):
+        reasons.append(DangerReason.REPEATED_FAILURE)
+    if features.rating is not None and features.rating <= 2:
+        reasons.append(DangerReason.LOW_RATING)
+    affected = (
+        features.intent in FAULT_INTENTS
+        or cues.mentions_no_water
+        or cues.emergency
+        or emotion.label in (EmotionLabel.ANXIETY, EmotionLabel.ANGER)
+    )
+    if cues.vulnerable and affected:
+        reasons.append(DangerReason.VULNERABLE)
+    return tuple(reasons)
+
+
+def is_highlight(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds()) -> bool:
+    emotion = features.emotion
+    needed = t.highlight_thanks_intensity if features.intent in CLOSING_INTENTS else t.highlight_intensity
+    clearly_positive = (
+        emotion.label is EmotionLabel.POSITIVE
+        and emotion.valence >= t.highlight_valence
+        and emotion.intensity >= needed
+    )
+    delighted_by_extra = features.assistant_last is AssistantAct.EXCEEDED and emotion.valence >= 0
+    return clearly_positive or delighted_by_extra
+
+
+def is_closing(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds()) -> bool:
+    if features.rating is not None and features.rating >= 3:
+        return True
+    if _intent_is(features, CLOSING_INTENTS, t):
+        return True
+    after_answer = features.assistant_last in (AssistantAct.ANSWERED, AssistantAct.RESOLVED)
+    return after_answer and _intent_is(features, ACKNOWLEDGING_INTENTS, t)
+
+
+def tag_turn(features: TurnFeatures, thresholds: TaggerThresholds = TaggerThresholds()) -> MomentTag:
+    """The moment of one customer turn (precedence in the module docstring)."""
+    reasons = danger_reasons(features, thresholds)
+    if reasons:
+        moment = Moment.DANGER
+    elif features.resolution_delivered:
+        moment = Moment.SERVICE
+    elif is_highlight(features, thresholds):
+        moment = Moment.HIGHLIGHT
+    elif is_closing(features, thresholds):
+        moment = Moment.CLOSING
+    elif features.turn_in_session <= 1:
+        moment = Moment.OPENING
+    else:
+        moment = Moment.LISTENING
+    return MomentTag(moment=moment, emotion=features.emotion, danger_reasons=reasons)
+
+
+# Priorities of DESIGN §3, highest first.
+class Priority(str, Enum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+
+PRIORITY_RANK: Dict[Priority, int] = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2}
+_URGENT_REASONS = frozenset({DangerReason.EMERGENCY, DangerReason.VULNERABLE})
+_HIGH_REASONS = frozenset(
+    {
+        DangerReason.ANGER, DangerReason.COMPLAINT, DangerReason.LOW_RATING, DangerReason.THREAT,
+        DangerReason.REPEATED_FAILURE,
+    }
+)
+
+
+def priority_for(reasons: Tuple[DangerReason, ...]) -> Priority:
+    """urgent (emergency, safety) > high (anger, complaint, threat, repeated failure, low rating) > normal."""
+    found = set(reasons)
+    if found & _URGENT_REASONS:
+        return Priority.URGENT
+    if found & _HIGH_REASONS:
+        return Priority.HIGH
+    return Priority.NORMAL
+
+
+def peak_end_score(curve: List[Tuple[float, float]]) -> Optional[float]:
+    """Peak–end score of an emotion curve [(valence, intensity), ...]: the mean valence of the most
+    intense turn (the first one on ties) and the last turn; None for an empty curve."""
+    if not curve:
+        return None
+    peak = max(range(len(curve)), key=lambda i: (curve[i][1], -i))
+    return round((curve[peak][0] + curve[-1][0]) / 2.0, 3)

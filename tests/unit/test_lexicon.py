@@ -1,0 +1,73 @@
+"""The lexicon's signals and how they move the emotion reading."""
+from __future__ import annotations
+
+import pytest
+
+from mot.emotion import EmotionLabel, EmotionReading, read_emotion
+from mot.lexicon import read_cues
+
+
+@pytest.mark.parametrize(
+    "text, field, expected",
+    [
+        ("不满意", "negative", ("不满意",)),
+        ("不太满意", "negative", ("满意",)),  # negated positive word
+        ("服务很满意", "positive", ("满意",)),
+        ("不生气，就是想问问", "anger", ()),
+        ("我不着急，你们方便的时候来看看", "calm", ("不着急", "方便的时候")),
+        ("再不来我就打12345了", "threat", ("12345",)),
+        ("12345678是我的户号", "threat", ()),
+        ("我要找市长热线，再找媒体曝光", "threat", ("市长热线", "媒体", "曝光")),
+        ("人工智能能帮我查水费吗", "requested_human", ()),
+        ("给我转人工", "requested_human", ("转人工",)),
+        ("不是投诉哈，就问问", "complaint", ()),
+        ("我要投诉", "complaint", ("投诉",)),
+        ("楼道里水都漫到脚脖子了", "emergency", ("漫到",)),
+        ("家里老人瘫痪在床", "vulnerable", ("老人", "瘫痪")),
+        ("打了多少次电话都没人来", "repeated_contact", ("多少次", "都没人来")),
+        ("还以为有免费红糖水喝呢", "sarcasm", ("还以为", "免费红糖水")),
+        ("你们能坚持几天？", "rhetorical", ("能坚持几天",)),
+    ],
+)
+def test_cues(text: str, field: str, expected: tuple) -> None:
+    assert getattr(read_cues(text), field) == expected
+
+
+@pytest.mark.parametrize(
+    "text, days",
+    [("三天了还没水", 3), ("停水两天了", 2), ("十二天", 12), ("好几天没水", 3), ("48小时没水", 2), ("刚停", 0)],
+)
+def test_how_long_the_customer_has_suffered(text: str, days: float) -> None:
+    assert read_cues(text).waited_days == pytest.approx(days)
+
+
+def test_full_width_digits_and_spaces_are_normalised() -> None:
+    assert read_cues("打 １２３４５ 投诉").threat == ("12345",)
+
+
+def test_sarcasm_turns_a_positive_classifier_reading_into_anger() -> None:
+    reading = read_emotion("真棒，又停水了", {"positive": 0.7, "neutral": 0.3})
+    assert reading.label is EmotionLabel.ANGER
+    assert reading.valence < 0
+
+
+def test_intensifiers_and_punctuation_raise_intensity_not_label() -> None:
+    plain = read_emotion("怎么还没来水", {"anger": 0.6, "negative": 0.4})
+    loud = read_emotion("到底怎么还没来水！！", {"anger": 0.6, "negative": 0.4})
+    assert plain.label is loud.label is EmotionLabel.ANGER
+    assert loud.intensity > plain.intensity
+    assert loud.valence < plain.valence
+
+
+def test_calm_cues_lower_anxiety() -> None:
+    reading = read_emotion("我不着急，你们方便的时候来看看", {"anxiety": 0.5, "neutral": 0.5})
+    assert reading.label is EmotionLabel.NEUTRAL
+
+
+def test_reading_is_bounded_and_round_trips() -> None:
+    reading = read_emotion("气死了！！到底管不管！！你们这破公司！！", {"anger": 1.0})
+    assert -1.0 <= reading.valence <= 1.0 and 0.0 <= reading.intensity <= 1.0
+    again = EmotionReading.from_dict(reading.as_dict())
+    assert again.label is reading.label and again.valence == pytest.approx(reading.valence, abs=1e-3)
+    assert EmotionReading.from_dict(None).label is EmotionLabel.NEUTRAL
+    assert EmotionReading.from_dict({"label": "furious"}).label is EmotionLabel.NEUTRAL

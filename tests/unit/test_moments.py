@@ -1,0 +1,117 @@
+"""The moment tagger on labelled turns: features in, moment and danger reasons out."""
+from __future__ import annotations
+
+import pytest
+
+from mot.emotion import EmotionLabel, EmotionReading
+from mot.lexicon import read_cues
+from mot.moments import (
+    AssistantAct,
+    DangerReason as R,
+    Moment,
+    Priority,
+    TaggerThresholds,
+    TurnFeatures,
+    peak_end_score,
+    priority_for,
+    tag_turn,
+)
+
+NEUTRAL = EmotionReading()
+ANGRY = EmotionReading(EmotionLabel.ANGER, valence=-0.85, intensity=0.8)
+MILD_ANGER = EmotionReading(EmotionLabel.ANGER, valence=-0.4, intensity=0.4)
+ANXIOUS = EmotionReading(EmotionLabel.ANXIETY, valence=-0.6, intensity=0.7)
+UNHAPPY = EmotionReading(EmotionLabel.NEGATIVE, valence=-0.4, intensity=0.4)
+DELIGHTED = EmotionReading(EmotionLabel.POSITIVE, valence=0.7, intensity=0.6)
+PLEASED = EmotionReading(EmotionLabel.POSITIVE, valence=0.3, intensity=0.3)
+
+
+def turn(text: str = "", intent: str = None, emotion: EmotionReading = NEUTRAL, **kw) -> TurnFeatures:
+    kw.setdefault("turn_in_session", 2)
+    return TurnFeatures(
+        intent=intent, intent_confidence=0.9 if intent else 0.0, emotion=emotion, cues=read_cues(text), **kw
+    )
+
+
+LABELLED = [
+    # (features, moment, reasons)
+    (turn("你好，查下水费", "query_bill", turn_in_session=1), Moment.OPENING, ()),
+    (turn("你好", "greet", turn_in_session=1), Moment.OPENING, ()),
+    (turn("户号 12345678", "inform", assistant_last=AssistantAct.ASKED), Moment.LISTENING, ()),
+    (turn("12345678是我的户号", "inform"), Moment.LISTENING, ()),
+    (turn("水费怎么又涨了", "query_bill", UNHAPPY), Moment.LISTENING, ()),
+    (turn("户号 12345678", "inform").resolved(), Moment.SERVICE, ()),
+    (turn("谢谢", "thank", PLEASED, assistant_last=AssistantAct.RESOLVED), Moment.CLOSING, ()),
+    (turn("没有了", "deny", assistant_last=AssistantAct.ANSWERED), Moment.CLOSING, ()),
+    (turn("没有了", "deny", assistant_last=AssistantAct.ASKED), Moment.LISTENING, ()),
+    (turn("5", rating=5, assistant_last=AssistantAct.RATING_PROMPT), Moment.CLOSING, ()),
+    (turn("太好了，师傅来得真快！", "praise", DELIGHTED), Moment.HIGHLIGHT, ()),
+    (turn("哦这样啊", "affirm", NEUTRAL, assistant_last=AssistantAct.EXCEEDED), Moment.HIGHLIGHT, ()),
+    (turn("转人工", "request_human"), Moment.DANGER, (R.REQUESTED_HUMAN,)),
+    (turn("人工智能能帮我查水费吗", "query_bill"), Moment.LISTENING, ()),
+    (turn("我要投诉你们的抄表员", "complain", UNHAPPY), Moment.DANGER, (R.COMPLAINT,)),
+    (turn("不是投诉哈，就问问水价", "ask_price"), Moment.LISTENING, ()),
+    (turn("你们到底管不管？？", "complain", ANGRY), Moment.DANGER, (R.COMPLAINT, R.ANGER)),
+    (turn("有点烦", None, MILD_ANGER), Moment.LISTENING, ()),
+    (turn("再不修我就打12345", "report_leak", ANGRY), Moment.DANGER, (R.ANGER, R.THREAT)),
+    (turn("家里爆管了水漫进客厅", "report_leak", ANXIOUS), Moment.DANGER, (R.EMERGENCY,)),
+    (turn("三天没水了", "report_no_water", UNHAPPY), Moment.DANGER, (R.EMERGENCY,)),
+    (turn("停水一会儿了", "report_no_water", UNHAPPY), Moment.LISTENING, ()),
+    (turn("说了多少次了", None, UNHAPPY), Moment.DANGER, (R.REPEATED_FAILURE,)),
+    (turn("查水费", "query_bill", consecutive_fallbacks=2), Moment.DANGER, (R.REPEATED_FAILURE,)),
+    (turn("查水费", "query_bill", consecutive_fallbacks=1), Moment.LISTENING, ()),
+    (turn("查水费", "query_bill", same_need_count=3), Moment.DANGER, (R.REPEATED_FAILURE,)),
+    (turn("还没好吗", None, UNHAPPY, minutes_waiting=20), Moment.DANGER, (R.REPEATED_FAILURE,)),
+    (turn("好的", "affirm", NEUTRAL, minutes_waiting=20), Moment.LISTENING, ()),
+    (turn("1", rating=1, assistant_last=AssistantAct.RATING_PROMPT), Moment.DANGER, (R.LOW_RATING,)),
+    (turn("家里老人瘫痪在床，停水了", "report_no_water", ANXIOUS), Moment.DANGER, (R.VULNERABLE,)),
+    (turn("我家老人想问下水价", "ask_price"), Moment.LISTENING, ()),
+    # A resolution does not turn a danger moment into service.
+    (turn("爆管了快来人", "report_leak", ANXIOUS).resolved(), Moment.DANGER, (R.EMERGENCY,)),
+    # Danger beats opening, highlight beats closing.
+    (turn("转人工", "request_human", turn_in_session=1), Moment.DANGER, (R.REQUESTED_HUMAN,)),
+    (turn("太感谢了！", "thank", DELIGHTED), Moment.HIGHLIGHT, ()),
+]
+
+
+@pytest.mark.parametrize("features, moment, reasons", LABELLED)
+def test_labelled_turns(features: TurnFeatures, moment: Moment, reasons) -> None:
+    tag = tag_turn(features)
+    assert tag.moment is moment
+    assert tag.danger_reasons == reasons
+
+
+def test_thresholds_come_from_one_place() -> None:
+    features = turn("还没好吗", None, UNHAPPY, minutes_waiting=20)
+    assert tag_turn(features, TaggerThresholds(waiting_minutes=30)).moment is Moment.LISTENING
+    assert tag_turn(turn("查水费", "query_bill", same_need_count=3), TaggerThresholds(repeated_need=4)).moment is Moment.LISTENING
+
+
+def test_low_confidence_intent_is_not_a_signal() -> None:
+    features = TurnFeatures(turn_in_session=2, intent="request_human", intent_confidence=0.3)
+    assert tag_turn(features).moment is Moment.LISTENING
+
+
+def test_priority_follows_design() -> None:
+    assert priority_for((R.REQUESTED_HUMAN,)) is Priority.NORMAL
+    assert priority_for((R.REQUESTED_HUMAN, R.ANGER)) is Priority.HIGH
+    assert priority_for((R.COMPLAINT, R.EMERGENCY)) is Priority.URGENT
+    assert priority_for((R.LOW_RATING,)) is Priority.HIGH
+    assert priority_for((R.VULNERABLE,)) is Priority.URGENT
+
+
+def test_peak_end_is_mean_of_most_intense_and_last_turn() -> None:
+    assert peak_end_score([]) is None
+    assert peak_end_score([(0.0, 0.1)]) == 0.0
+    # peak: -0.8 at intensity 0.9; end: +0.6
+    assert peak_end_score([(0.0, 0.1), (-0.8, 0.9), (0.2, 0.3), (0.6, 0.5)]) == pytest.approx(-0.1)
+    # ties: the first most intense turn is the peak
+    assert peak_end_score([(-0.5, 0.5), (0.5, 0.5), (0.0, 0.1)]) == pytest.approx(-0.25)
+
+
+def test_a_survey_answer_is_not_read_as_a_complaint_by_its_intent() -> None:
+    # "解决了" can come out of the NLU as complain; as an answer to "问题解决了吗？" it is not one
+    answer = turn("解决了", "complain", PLEASED, answering_survey=True)
+    assert tag_turn(answer).moment is not Moment.DANGER
+    # the words still count: a customer who writes 投诉 in the survey is heard
+    assert tag_turn(turn("没解决，我要投诉", "complain", UNHAPPY, answering_survey=True)).danger_reasons == (R.COMPLAINT,)

@@ -1,0 +1,53 @@
+"""Satisfaction: reading a rating and the skip rules of DESIGN §4."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from mot.satisfaction import RatingContext, SkipReason, is_low_rating, parse_rating, skip_reason
+
+NOW = datetime(2026, 11, 25, 10, 0)
+
+
+@pytest.mark.parametrize(
+    "text, rating",
+    [("5", 5), (" 4 ", 4), ("５", 5), ("3分", 3), ("五星", 5), ("两分", 2), ("非常满意", 5),
+     ("非常不满意", 1), ("不满意", 2), ("满意", 4), ("一般", 3), ("6", None), ("12345678", None),
+     ("我要查水费", None), ("", None), ("3栋", None)],
+)
+def test_parse_rating(text: str, rating) -> None:
+    assert parse_rating(text) == rating
+
+
+def test_low_ratings() -> None:
+    assert [s for s in range(1, 6) if is_low_rating(s)] == [1, 2]
+
+
+def context(**kw) -> RatingContext:
+    values = dict(served=True, in_danger=False, asked_in_conversation=False, last_rated_at=None, now=NOW)
+    values.update(kw)
+    return RatingContext(**values)
+
+
+def test_asked_when_served_and_calm() -> None:
+    assert skip_reason(context()) is None
+
+
+@pytest.mark.parametrize(
+    "kw, reason",
+    [
+        (dict(served=False), SkipReason.NOTHING_SERVED),
+        (dict(in_danger=True), SkipReason.STILL_IN_DANGER),
+        (dict(last_rated_at=NOW - timedelta(days=6, hours=23)), SkipReason.RATED_RECENTLY),
+        (dict(asked_in_conversation=True), SkipReason.ALREADY_ASKED),
+    ],
+)
+def test_skip_rules(kw, reason) -> None:
+    assert skip_reason(context(**kw)) is reason
+
+
+def test_window_is_configurable_and_expires() -> None:
+    eight_days = context(last_rated_at=NOW - timedelta(days=8))
+    assert skip_reason(eight_days) is None
+    assert skip_reason(eight_days, window=timedelta(days=10)) is SkipReason.RATED_RECENTLY
