@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.backend.models import Account, Bill, FaultType, Severity, Tier
 from actions.common import BackendAction, backend, day, latest_intent, latest_text, now, when, yuan
 from actions.identification import AccountFormValidation, mask_name
+from actions.moments import resolution_events
 from mot.privacy import mask_account, mask_phone
 
 # A bill this many times the recent average deserves a closer look for a hidden leak.
@@ -118,7 +119,7 @@ class ActionShowBill(BackendAction):
         dispatcher.utter_message(
             text=describe_bill(account, bills[0], year_usage, service.tariff())
         )
-        return []
+        return resolution_events(tracker, "bill_shown")
 
 
 class ActionOpenBillReview(BackendAction):
@@ -161,7 +162,9 @@ class ActionOpenBillReview(BackendAction):
             f"结果会打 {mask_phone(phone)} 告诉您；核实多收的，会在下期账单里退回。"
         )
         dispatcher.utter_message(text="\n".join(lines))
-        return [SlotSet("dispute_detail", None), SlotSet("work_order_id", order.order_id)]
+        return [SlotSet("dispute_detail", None), SlotSet("work_order_id", order.order_id)] + resolution_events(
+            tracker, "bill_review_opened"
+        )
 
 
 class ActionCheckPayment(BackendAction):
@@ -227,7 +230,7 @@ class ActionCheckPayment(BackendAction):
             text=f"{finding}已为您登记缴费核查，单号 {order.order_id}。请保留好缴费凭证（截图或银行回单），"
             f"财务人员会在 1 个工作日内打 {mask_phone(phone)} 联系您，核实后补记到账，不会让您多交一分钱。"
         )
-        return [SlotSet("work_order_id", order.order_id)]
+        return [SlotSet("work_order_id", order.order_id)] + resolution_events(tracker, "payment_check_opened")
 
 
 class ActionExplainPrice(BackendAction):
@@ -257,4 +260,4 @@ class ActionExplainPrice(BackendAction):
             used = usage_this_year(bills, now().year)
             lines.append(f"您家今年已用 {used} 立方米，目前在{tier_position(tariff, used)}。")
         dispatcher.utter_message(text="\n".join(lines))
-        return []
+        return resolution_events(tracker, "price_explained")

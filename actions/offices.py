@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import BackendAction, backend
+from actions.moments import resolution_events
 
 SHOWN_OFFICES = 3
 
@@ -31,4 +32,4 @@ class ActionOfficeInfo(BackendAction):
             lines.append(f"· {office.name}：{office.address}，{office.hours}，电话 {office.phone}")
         lines.append("大部分业务也可以在公众号「业务办理」里在线办，不用跑腿。")
         dispatcher.utter_message(text="\n".join(lines))
-        return []
+        return resolution_events(tracker, "office_info")

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend.models import Outage
 from actions.common import BackendAction, backend, latest_entity, latest_intent, latest_text, now, when
+from actions.moments import resolution_events
 
 ANSWER_INTENTS = {"inform", "nlu_fallback", "query_outage_notice"}
 
@@ -74,7 +75,7 @@ class ActionLookupOutage(BackendAction):
             if any(o.starts_at > current for o in outages):
                 lines.append("建议提前储好做饭和冲厕所的水；恢复供水后水可能有点浑，放几分钟就清了。")
             dispatcher.utter_message(text="\n".join(lines))
-            return [SlotSet("outage_found", True)]
+            return [SlotSet("outage_found", True)] + resolution_events(tracker, "outage_notice_found")
         dispatcher.utter_message(
             text=f"目前没有查到{place}的停水计划。如果您家现在没水，可能是管道出了故障，需要我帮您报修吗？",
             buttons=[

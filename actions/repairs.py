@@ -26,6 +26,7 @@ from actions.common import (
     now,
     when,
 )
+from actions.moments import resolution_events
 from actions.outages import describe_outage
 from mot.privacy import mask_phone
 
@@ -193,7 +194,7 @@ class ActionCreateWorkOrder(BackendAction):
             SlotSet("work_order_id", order.order_id),
             SlotSet("fault_description", None),
             SlotSet("fault_type", None),
-        ]
+        ] + resolution_events(tracker, "work_order_created")
 
     @staticmethod
     def _outage_covering(address: Optional[Text], at) -> Optional[Outage]:

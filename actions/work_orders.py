@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.backend.base import BackendUnavailable
 from actions.backend.models import WorkOrder
 from actions.common import BackendAction, backend, latest_entity, now, when
+from actions.moments import resolution_events
 from actions.repairs import FAULT_NAMES
 from mot.privacy import mask_address, mask_phone
 
@@ -101,4 +102,4 @@ class ActionShowWorkOrder(BackendAction):
             dispatcher.utter_message(text="没有查到这个工单，麻烦核对一下工单号。")
             return []
         dispatcher.utter_message(text=describe_order(order, now()))
-        return []
+        return resolution_events(tracker, "work_order_progress")

@@ -32,7 +32,7 @@ FORMS: Dict[str, Tuple[List[str], str]] = {
 DIGRESSIONS: Dict[str, str] = {
     "ask_price": "action_explain_price",
     "ask_office": "action_office_info",
-    "pay_bill": "utter_pay_channels",
+    "pay_bill": "action_answer_faq",
     "bot_challenge": "utter_iamabot",
 }
 OUTPUT = Path(__file__).resolve().parents[2] / "data" / "rules" / "forms.yml"

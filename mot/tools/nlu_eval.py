@@ -58,30 +58,36 @@ def quiet_rasa_logging() -> None:
     logging.getLogger("rasa").setLevel(logging.WARNING)
 
 
-def predict(model_path: str, texts: Sequence[str]) -> Tuple[List[Prediction], float]:
-    """Parse every text with the model; returns predictions and mean seconds per parse."""
+def parse_all(model_path: str, texts: Sequence[str]) -> Tuple[List[Dict], float]:
+    """The model's full parse data for every text, and the mean seconds per parse."""
     quiet_rasa_logging()
 
-    async def run() -> Tuple[List[Prediction], float]:
+    async def run() -> Tuple[List[Dict], float]:
         agent = Agent.load(model_path)
-        out: List[Prediction] = []
         started = time.perf_counter()
-        for text in texts:
-            parsed = await agent.parse_message(text)
-            extractors: Dict[EntitySpan, List[str]] = collections.defaultdict(list)
-            for e in parsed.get("entities", []):
-                extractors[(e["entity"], e["start"], e["end"])].append(e.get("extractor", "?"))
-            out.append(
-                Prediction(
-                    intent=parsed["intent"]["name"],
-                    confidence=float(parsed["intent"].get("confidence") or 0.0),
-                    entities=sorted(extractors),
-                    extractors=dict(extractors),
-                )
-            )
-        return out, (time.perf_counter() - started) / max(len(texts), 1)
+        parsed = [await agent.parse_message(text) for text in texts]
+        return parsed, (time.perf_counter() - started) / max(len(texts), 1)
 
     return asyncio.run(run())
+
+
+def predict(model_path: str, texts: Sequence[str]) -> Tuple[List[Prediction], float]:
+    """Parse every text with the model; returns predictions and mean seconds per parse."""
+    parsed_all, seconds = parse_all(model_path, texts)
+    out: List[Prediction] = []
+    for parsed in parsed_all:
+        extractors: Dict[EntitySpan, List[str]] = collections.defaultdict(list)
+        for e in parsed.get("entities", []):
+            extractors[(e["entity"], e["start"], e["end"])].append(e.get("extractor", "?"))
+        out.append(
+            Prediction(
+                intent=parsed["intent"]["name"],
+                confidence=float(parsed["intent"].get("confidence") or 0.0),
+                entities=sorted(extractors),
+                extractors=dict(extractors),
+            )
+        )
+    return out, seconds
 
 
 def prf(tp: int, fp: int, fn: int) -> Tuple[float, float, float]:

@@ -1,6 +1,8 @@
 """Fixtures for running actions against the seeded demo database through rasa_sdk trackers."""
 from __future__ import annotations
 
+import asyncio
+
 from typing import Any, Dict, Iterable, List, Optional
 
 import pytest
@@ -58,6 +60,42 @@ def make_tracker(
         active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
+
+
+def tracker_of(
+    sender: str, events: List[Dict[str, Any]], slots: Dict[str, Any] = None, paused: bool = False,
+    channel: str = "rest",
+) -> Tracker:
+    """A tracker as the Rasa server sends it to the action server, from a list of event dicts."""
+    latest = next(e for e in reversed(events) if e["event"] == "user")
+    latest["input_channel"] = channel
+    return Tracker(
+        sender_id=sender, slots=dict(slots or {}), latest_message=latest["parse_data"], events=events,
+        paused=paused, followup_action=None, active_loop={}, latest_action_name="action_listen",
+    )
+
+
+def user(
+    text: str, intent: str, t: float, mid: str, emotion: Dict[str, Any] = None,
+    entities: List[Dict[str, Any]] = (),
+) -> Dict[str, Any]:
+    """A user event with the parse data the NLU pipeline would have produced."""
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.93}, "entities": list(entities),
+             "intent_ranking": []}
+    if emotion:
+        parse["emotion"] = emotion
+    return {"event": "user", "text": text, "timestamp": t, "parse_data": parse, "message_id": mid,
+            "input_channel": "rest"}
+
+
+START = [{"event": "action", "name": "action_session_start", "timestamp": 1_764_000_000.0},
+         {"event": "session_started", "timestamp": 1_764_000_000.0},
+         {"event": "action", "name": "action_listen", "timestamp": 1_764_000_000.0}]
+
+
+def run_action(action, tracker, domain):
+    dispatcher = CollectingDispatcher()
+    return dispatcher, asyncio.run(action.run(dispatcher, tracker, domain))
 
 
 def texts(dispatcher: CollectingDispatcher) -> str:

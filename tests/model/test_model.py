@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 
 from mot.settings import PROJECT_ROOT
-from mot.tools.nlu_eval import evaluate
+from mot.emotion import load_labelled_emotions
+from mot.tools.nlu_eval import evaluate, intent_metrics, parse_all
 
 MODEL = PROJECT_ROOT / "models" / "xiaoshuidi.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
 # Set from the measured held-out macro-F1 (see bench/README.md) minus a margin for retraining noise.
 INTENT_MACRO_F1_FLOOR = 0.88
+# The emotion reading (classifier + lexicon) on tests/emotion, set the same way.
+EMOTION_MACRO_F1_FLOOR = 0.80
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +56,12 @@ def test_every_test_story_passes(model, tmp_path):
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text(encoding="utf-8") if failed.exists() else result.stdout[-4000:]
     assert result.returncode == 0, details[-6000:]
+
+
+def test_emotion_macro_f1_on_held_out_split(model):
+    examples = load_labelled_emotions(PROJECT_ROOT / "tests" / "emotion")
+    assert len(examples) >= 150
+    parsed, _ = parse_all(str(model), [text for text, _ in examples])
+    labels = [(p.get("emotion") or {}).get("label") for p in parsed]
+    report = intent_metrics([label for _, label in examples], labels)
+    assert report["macro_f1"] >= EMOTION_MACRO_F1_FLOOR, report["confusions"]

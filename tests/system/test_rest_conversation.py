@@ -13,7 +13,10 @@ from typing import List
 
 import pytest
 import requests
+from sqlalchemy import select
 
+from mot.storage.db import session_scope
+from mot.storage.mot_tables import ConversationRow, MomentRow
 from mot.storage.seed import seed
 from mot.tools.servers import Servers, running_servers
 
@@ -41,19 +44,39 @@ def slots(servers: Servers, sender: str) -> dict:
     return response.json()["slots"]
 
 
+def stored_moments(url: str, sender: str) -> List[str]:
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(MomentRow.moment)
+            .join(ConversationRow, ConversationRow.conversation_id == MomentRow.conversation_id)
+            .where(ConversationRow.sender_id == sender)
+            .order_by(MomentRow.turn)
+        ).scalars()
+        return list(rows)
+
+
 def test_bill_query_and_repair_report_over_rest(sqlite_url, tmp_path):
     with running_servers(sqlite_url, tmp_path / "logs") as servers:
         customer = f"rest-{uuid.uuid4().hex[:8]}"
         asked = " ".join(say(servers, customer, "帮我查一下水费"))
         assert "户号" in asked
+        tagged = slots(servers, customer)
+        assert tagged["moment"] == "opening" and tagged["danger_reasons"] == []
+        assert tagged["emotion"] in {"neutral", "negative", "positive", "anxiety", "anger"}
+        assert -1 <= tagged["emotion_valence"] <= 1 and 0 <= tagged["emotion_intensity"] <= 1
         bill = " ".join(say(servers, customer, "3100012345"))
         assert "元" in bill and "立方米" in bill, bill
+        # The turn in which the bill was shown is the service moment, in the tracker and the MOT tables.
+        assert slots(servers, customer)["moment"] == "service"
+        assert stored_moments(sqlite_url, customer) == ["opening", "service"]
 
         reporter = f"rest-{uuid.uuid4().hex[:8]}"
         reply = " ".join(say(servers, reporter, "江南名城3栋五楼厨房水管爆了，水一直往外喷，电话13912345678"))
         # Everything was in the first message: no question asked, a work order and safety advice.
         assert "GD" in reply and "阀" in reply, reply
-        assert slots(servers, reporter)["phone"] == "13912345678"
+        reported = slots(servers, reporter)
+        assert reported["phone"] == "13912345678"
+        assert reported["moment"] == "danger" and "emergency" in reported["danger_reasons"]
 
 
 def test_conversation_survives_a_restart(sqlite_url, tmp_path):

@@ -10,6 +10,7 @@ def test_generated_rules_are_current():
 
 def test_every_domain_form_has_rules():
     domain = yaml.safe_load(open("domain.yml", encoding="utf-8"))
-    assert set(domain["forms"]) == set(FORMS)
+    # callback_form is started by the MOT policy, not by an intent; data/rules/mot.yml finishes it
+    assert set(domain["forms"]) == set(FORMS) | {"callback_form"}
     for form, (_, answer) in FORMS.items():
         assert answer in domain["actions"]

@@ -1,0 +1,91 @@
+"""Moment tagging through the action server's adapter, recorded in the MOT tables (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.billing import ActionShowBill
+from actions.faq import ActionAnswerFaq
+from actions.moments import TagCustomerTurn, conversation_id
+from mot.services.conversations import ConversationLog
+from mot.settings import get_settings
+from tests.integration.conftest import START, run_action as run, slot_events, tracker_of, user
+
+
+@pytest.fixture(autouse=True)
+def _database(project_database):
+    return project_database
+
+
+def test_every_turn_gets_the_public_slots_and_a_stored_moment(domain, request):
+    sender = f"tag-{request.node.callspec.id}"
+    events = START + [user("查下水费", "query_bill", 1_764_000_010.0, f"{sender}-1")]
+    _, result = run(TagCustomerTurn(), tracker_of(sender, events), domain)
+    slots = slot_events(result)
+    assert slots["moment"] == "opening"
+    assert slots["emotion"] == "neutral"
+    assert slots["danger_reasons"] == []
+    assert -1 <= slots["emotion_valence"] <= 1 and 0 <= slots["emotion_intensity"] <= 1
+
+    angry = {"label": "anger", "valence": -0.9, "intensity": 0.9, "cues": {"threat": ["12345"]}}
+    events += [{"event": "action", "name": "bill_form"}, {"event": "action", "name": "action_listen"},
+               user("再查不到我打12345投诉你们", "complain", 1_764_000_030.0, f"{sender}-2", angry)]
+    _, result = run(TagCustomerTurn(), tracker_of(sender, events), domain)
+    slots = slot_events(result)
+    assert slots["moment"] == "danger"
+    assert slots["danger_reasons"] == ["complaint", "anger", "threat"]
+
+    log = ConversationLog(get_settings().database_url)
+    state = log.state(f"{sender}:1764000000")
+    assert state.moments == ("opening", "danger") and state.in_danger and not state.served
+    # A retried turn (same message id) replaces its moment instead of adding one.
+    run(TagCustomerTurn(), tracker_of(sender, events), domain)
+    assert log.state(f"{sender}:1764000000").moments == ("opening", "danger")
+
+
+def test_a_resolution_retags_the_turn_as_service(domain, request):
+    sender = f"served-{request.node.callspec.id}"
+    events = START + [user("查水费", "query_bill", 1_764_000_010.0, f"{sender}-1"),
+                      {"event": "action", "name": "bill_form"},
+                      {"event": "slot", "name": "requested_slot", "value": "account_number"},
+                      {"event": "action", "name": "action_listen"},
+                      user("3100012345", "inform", 1_764_000_020.0, f"{sender}-2")]
+    tracker = tracker_of(sender, events, {"account_number": "3100012345"})
+    _, tagged = run(TagCustomerTurn(), tracker, domain)
+    assert slot_events(tagged)["moment"] == "listening"
+    dispatcher, shown = run(ActionShowBill(), tracker, domain)
+    assert "元" in dispatcher.messages[0]["text"]
+    assert slot_events(shown)["moment"] == "service"
+    assert slot_events(shown)["resolution"] == "bill_shown"
+    state = ConversationLog(get_settings().database_url).state(conversation_id(tracker))
+    assert state.served and state.moments == ("service",)  # only the second turn was tagged here
+
+    events += [{"event": "action", "name": "action_show_bill"},
+               {"event": "slot", "name": "resolution", "value": "bill_shown"},
+               {"event": "action", "name": "action_listen"},
+               user("好的谢谢", "thank", 1_764_000_040.0, f"{sender}-3", {"label": "positive", "valence": 0.3, "intensity": 0.3})]
+    _, result = run(TagCustomerTurn(), tracker_of(sender, events), domain)
+    assert slot_events(result)["moment"] == "closing"
+    log = ConversationLog(get_settings().database_url)
+    assert log.finish(conversation_id(tracker), __import__("datetime").datetime.now().astimezone()) is not None
+
+
+def test_faq_answers_are_resolutions(domain, request):
+    sender = f"faq-{request.node.callspec.id}"
+    events = START + [user("水费在哪交", "pay_bill", 1_764_000_010.0, f"{sender}-1")]
+    dispatcher, result = run(ActionAnswerFaq(), tracker_of(sender, events), domain)
+    assert dispatcher.messages[0]["response"] == "utter_pay_channels"
+    assert slot_events(result)["moment"] == "service"
+
+
+def test_a_database_failure_does_not_stop_tagging(domain, monkeypatch):
+    monkeypatch.setenv("XSD_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    events = START + [user("转人工", "request_human", 1_764_000_010.0, "nodb-1")]
+    _, result = run(TagCustomerTurn(), tracker_of("nodb", events), domain)
+    assert slot_events(result)["moment"] == "danger"
+    get_settings.cache_clear()
