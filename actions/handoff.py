@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -205,7 +205,10 @@ class ActionEscalate(Action):
                 "等待期间您可以继续留言，客服接入后都能看到。"
             )
             dispatcher.utter_message(text="\n".join(lines))
+            # the agent takes over whatever the customer was in the middle of
             return events + [
+                ActiveLoop(None),
+                SlotSet("requested_slot", None),
                 SlotSet("handoff_active", True),
                 SlotSet("escalation_id", str(escalation.id)),
                 ConversationPaused(),
