@@ -128,7 +128,7 @@ def read_emotion(
     def words(found: tuple) -> float:
         return weights.word * min(len(found), weights.max_words)
 
-    scores[EmotionLabel.POSITIVE] += words(cues.positive)
+    scores[EmotionLabel.POSITIVE] += words(cues.positive + cues.relief)
     scores[EmotionLabel.NEGATIVE] += words(cues.negative)
     scores[EmotionLabel.ANGER] += words(cues.anger)
     scores[EmotionLabel.ANXIETY] += words(cues.anxiety)

@@ -23,7 +23,13 @@ POSITIVE_WORDS: Tuple[str, ...] = (
     "谢谢", "感谢", "多谢", "谢啦", "辛苦了", "辛苦", "太好了", "真好", "挺好", "很好", "不错", "满意",
     "点赞", "赞", "给力", "专业", "负责", "耐心", "及时", "真快", "很快", "挺快", "效率高", "靠谱",
     "放心", "安心", "开心", "高兴", "棒", "好评", "热情", "周到", "解决了", "来水了", "修好了",
-    "好了", "方便", "感激", "暖心", "贴心", "优秀", "厉害", "哈哈",
+    "好了", "方便", "感激", "暖心", "贴心", "优秀", "厉害", "哈哈", "惊喜", "感动", "省心", "省事",
+)
+# Relief and delight that name the outcome instead of thanking: "终于来水了", "这下放心了",
+# "没想到这么快". They count as positive words and mark a highlight (a positive emotional peak).
+RELIEF_CUES: Tuple[str, ...] = (
+    "终于", "总算", "这下", "松了口气", "松口气", "来水了", "水来了", "放心了", "没想到", "想不到",
+    "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙",
 )
 NEGATIVE_WORDS: Tuple[str, ...] = (
     "失望", "郁闷", "烦", "麻烦", "无语", "难受", "不方便", "差劲", "太差", "很差", "贵", "涨价",
@@ -48,8 +54,16 @@ INTENSIFIERS: Tuple[str, ...] = (
 # A positive surface meant as an attack.
 SARCASM_CUES: Tuple[str, ...] = (
     "还以为", "真棒", "真行", "真厉害", "真是高", "'高'", "“高”", "好样的", "可真", "呵呵", "谢谢你们哦",
-    "谢谢你们啊让", "感谢你们让", "托你们的福", "免费红糖水", "服务真好啊", "效率真高", "真有你们的",
+    "谢谢你们啊让", "感谢你们让", "谢谢你们让", "托你们的福", "免费红糖水", "服务真好啊", "效率真高",
+    "真有你们的", "好家伙", "倒是挺", "倒是很", "倒挺", "倒是积极", "笑死", "套餐", "一点没涨",
 )
+# A short reply that takes an answer in ("收到", "知道了，我明天去营业厅", "行 我这就去交").
+ACKNOWLEDGEMENTS: Tuple[str, ...] = (
+    "收到", "知道了", "明白", "了解", "懂了", "好的", "好嘞", "好吧", "行", "可以", "嗯", "ok", "okay",
+    "不用了", "没了", "没有了", "那我", "好，", "好,", "好 ",
+)
+# ...unless it goes on to ask for something new ("好的，再帮我查下水费").
+NEW_REQUEST_MARKERS: Tuple[str, ...] = ("帮我", "再查", "再问", "还有个", "还有一", "另外", "请问", "麻烦")
 RHETORICAL_CUES: Tuple[str, ...] = (
     "能坚持几天", "自己喝吗", "自己敢喝", "你们喝吗", "这就是你们的服务", "有人管吗", "有没有人",
     "还要等多久", "要等到什么时候", "等到猴年马月", "是不是要", "难道", "凭什么", "还让不让人",
@@ -58,27 +72,45 @@ RHETORICAL_CUES: Tuple[str, ...] = (
 THREAT_CUES: Tuple[str, ...] = (
     "12345", "市长热线", "市长信箱", "媒体", "曝光", "记者", "电视台", "上级部门", "上级", "住建",
     "消协", "消费者协会", "起诉", "律师", "法院", "告你们", "网上发", "发微博", "发抖音", "抖音",
-    "信访", "监管部门", "物价局", "纪委",
+    "信访", "监管部门", "物价局", "纪委", "市政府", "区政府", "找政府", "联名", "人大代表", "报社",
+    "论坛", "热搜", "住建局", "水务局", "评评理",
 )
 EMERGENCY_CUES: Tuple[str, ...] = (
     "爆管", "爆了", "管子爆", "水管爆", "炸了", "喷水", "往外喷", "狂喷", "水柱", "水漫", "漫进",
     "漫到", "漫出", "淹了", "被淹", "淹到", "泡了", "水流成河", "街上全是水", "马路上全是水", "路面塌",
     "塌陷", "漏电", "触电", "进了配电", "拉肚子", "腹泻", "中毒", "喝了不舒服", "喝了肚子", "呕吐",
-    "送医院", "住院", "有虫", "虫子", "蚯蚓", "血红", "发臭", "刺鼻", "化学味", "汽油味",
+    "送医院", "住院", "有虫", "虫子", "蚯蚓", "血红", "发臭", "刺鼻", "化学味", "汽油味", "进水了",
+    "成河", "都泡着", "泡着呢", "泡水了", "往上冒", "往外冒", "上吐下泻",
 )
+# An emergency word in a question about what to do *if* it happens, or about the repair hotline,
+# is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
+HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时")
+# ...nor is one the customer looks back on: "上次爆管修得很快", "之前打12345反映的问题解决了".
+PAST_MARKERS: Tuple[str, ...] = ("上次", "上回", "之前", "以前", "去年")
+# "爆管抢修是打哪个电话", "报修热线多少": a question for the hotline, asked ahead of need.
+HOTLINE_QUESTION = re.compile(r"(抢修|报修|维修)[^，。,.]{0,6}(电话|热线|号码)")
 VULNERABLE_CUES: Tuple[str, ...] = (
     "老人", "老人家", "老母亲", "老父亲", "老太太", "老爷子", "奶奶", "爷爷", "外婆", "外公", "瘫痪",
     "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
-    "宝宝", "小孩", "孩子", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧",
+    "宝宝", "小孩", "孩子", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧", "腿脚不好",
+    "行动不便", "一个人住", "独自在家", "下不了楼", "拄拐", "老两口",
 )
+# "八十多了", "七十几岁": old age said as a number.
+OLD_AGE_PATTERN = re.compile(r"[六七八九]十(多|几|来)?岁|[六七八九]十(多|几)了|(6|7|8|9)\d岁")
 REPEATED_CONTACT_CUES: Tuple[str, ...] = (
     "多少次", "好几次", "几次了", "第三次", "第四次", "第五次", "又打", "打了好多", "打了几次", "打了很多",
     "一直没人", "都没人来", "没人来", "没人上门", "还没人来", "说好的", "说了好几遍", "问了好几遍",
     "重复了", "每次都", "还是没", "又是这样", "一直等", "等了一天", "等了两天", "等了三天",
+    "又跟你说", "也说了", "都说了", "说了多少遍", "再让我发", "上上周",
+)
+# "问了四五次", "跑了三趟", "发了两遍", "第三次报修": the same thing done again and again.
+REPEATED_PATTERN = re.compile(
+    r"(打了|问了|说了|跑了|报了|发了|催了|反映了|找了)[^，。,.]{0,3}[两三四五六七八九十几好多]+(次|遍|趟|回)"
+    r"|第[二三四五六七八九十]+(次|回|遍)"
 )
 HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "人工", "转人工", "真人", "客服人员", "找个人", "找个活人", "活人", "坐席", "接线员", "值班的人",
-    "你们领导", "找领导", "负责人", "经理",
+    "你们领导", "找领导", "负责人", "经理", "能解决的人", "能做主", "说了算的", "管事的",
 )
 NOT_HUMAN_REQUEST: Tuple[str, ...] = ("人工智能", "不用人工", "不要人工", "不需要人工")
 COMPLAINT_CUES: Tuple[str, ...] = ("投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题")
@@ -89,7 +121,7 @@ CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时�
 _CN_NUMBER = "一二两三四五六七八九十几好多半"
 DAYS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:天|日|个?星期|周)")
 HOURS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:个)?\s*(?:小时|钟头)")
-NO_WATER_PATTERN = re.compile(r"没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水")
+NO_WATER_PATTERN = re.compile(r"没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
 LONG_NUMBER = re.compile(r"\d{6,}")
 EXCLAMATIONS = re.compile(r"[!！]{2,}")
 QUESTION_RUN = re.compile(r"[?？]{2,}")
@@ -127,6 +159,7 @@ class TextCues:
     emergency: Tuple[str, ...] = ()
     vulnerable: Tuple[str, ...] = ()
     repeated_contact: Tuple[str, ...] = ()
+    relief: Tuple[str, ...] = ()  # relief and delight at the outcome: "终于来水了", "这下放心了"
     requested_human: Tuple[str, ...] = ()
     complaint: Tuple[str, ...] = ()
     exclamation_runs: int = 0  # "！！"
@@ -135,6 +168,7 @@ class TextCues:
     days_suffered: float = 0.0  # "三天了" → 3
     hours_suffered: float = 0.0
     mentions_no_water: bool = False
+    acknowledgement: bool = False  # the message takes an answer in and asks nothing new
 
     @property
     def waited_days(self) -> float:
@@ -172,10 +206,7 @@ def _negated(text: str, start: int) -> bool:
 
 
 def _present(text: str, cues: Sequence[str], exclusions: Sequence[str] = ()) -> Tuple[str, ...]:
-    cleaned = text
-    for excluded in exclusions:
-        cleaned = cleaned.replace(excluded, "　" * len(excluded))
-    return tuple(word for _, word in _find(cleaned, cues))
+    return tuple(word for _, word in _find(_masked(text, exclusions), cues))
 
 
 def normalise(text: str) -> str:
@@ -207,6 +238,9 @@ def read_cues(text: str) -> TextCues:
         else:
             (calm if negated else negative).append(word)
     anger = [w for s, w in _find(text, ANGER_WORDS) if not _negated(text, s)]
+    relief = [w for s, w in _find(text, RELIEF_CUES) if not _negated(text, s)]
+    vulnerable = _present(text, VULNERABLE_CUES) + tuple(m.group() for m in OLD_AGE_PATTERN.finditer(text))
+    repeated = _present(text, REPEATED_CONTACT_CUES) + tuple(m.group() for m in REPEATED_PATTERN.finditer(text))
     anxiety = [w for s, w in _find(text, ANXIETY_WORDS) if not _negated(text, s)]
 
     days = [_cn_number(m.group(1)) for m in DAYS_PATTERN.finditer(text)]
@@ -221,10 +255,11 @@ def read_cues(text: str) -> TextCues:
         sarcasm=_present(text, SARCASM_CUES),
         rhetorical=_present(text, RHETORICAL_CUES),
         # "12345" is the citizens' hotline only when it is not part of an account or phone number.
-        threat=_present(LONG_NUMBER.sub(lambda m: "　" * len(m.group()), text), THREAT_CUES),
-        emergency=_present(text, EMERGENCY_CUES),
-        vulnerable=_present(text, VULNERABLE_CUES),
-        repeated_contact=_present(text, REPEATED_CONTACT_CUES),
+        threat=_current(LONG_NUMBER.sub(lambda m: "　" * len(m.group()), text), THREAT_CUES),
+        emergency=() if HOTLINE_QUESTION.search(text) else _current(text, EMERGENCY_CUES),
+        vulnerable=vulnerable,
+        repeated_contact=repeated,
+        relief=tuple(relief),
         requested_human=_present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST),
         complaint=_present(text, COMPLAINT_CUES, exclusions=NOT_COMPLAINT),
         exclamation_runs=len(EXCLAMATIONS.findall(text)),
@@ -233,4 +268,32 @@ def read_cues(text: str) -> TextCues:
         days_suffered=max(days, default=0.0),
         hours_suffered=max(hours, default=0.0),
         mentions_no_water=bool(NO_WATER_PATTERN.search(text)),
+        acknowledgement=_acknowledges(text),
     )
+
+
+def _current(text: str, cues: Sequence[str], exclusions: Sequence[str] = ()) -> Tuple[str, ...]:
+    """Cue words about what is happening now: less those in a hypothetical ("万一爆管了找谁"), in a
+    look back ("上次爆管修得很快") or in ``exclusions`` ("爆管抢修是打哪个电话")."""
+    found = []
+    for start, word in _find(_masked(text, exclusions), cues):
+        clause_start = max(text.rfind(mark, 0, start) for mark in "，。,.！!？?；;")
+        clause = text[clause_start + 1 : start]
+        if not any(marker in clause for marker in HYPOTHETICAL_MARKERS + PAST_MARKERS):
+            found.append(word)
+    return tuple(found)
+
+
+def _acknowledges(text: str) -> bool:
+    """"收到", "知道了，我明天去办": starts by taking the answer in, asks no question and nothing new."""
+    if "?" in text or "？" in text or "吗" in text[-2:]:
+        return False
+    if any(marker in text for marker in NEW_REQUEST_MARKERS):
+        return False
+    return text.startswith(ACKNOWLEDGEMENTS) and len(text) <= 20
+
+
+def _masked(text: str, phrases: Sequence[str]) -> str:
+    for phrase in phrases:
+        text = text.replace(phrase, "　" * len(phrase))
+    return text

@@ -68,6 +68,8 @@ FAULT_INTENTS: FrozenSet[str] = frozenset(
     {"report_leak", "report_no_water", "low_pressure", "water_quality", "meter_issue"}
 )
 CLOSING_INTENTS: FrozenSet[str] = frozenset({"thank", "goodbye"})
+PRAISE_INTENTS: FrozenSet[str] = frozenset({"praise"})
+GREETING_INTENTS: FrozenSet[str] = frozenset({"greet"})
 # After an answer, these end the conversation ("好的知道了", "没有了", "不用了").
 ACKNOWLEDGING_INTENTS: FrozenSet[str] = frozenset({"affirm", "deny", "cancel"})
 
@@ -83,7 +85,7 @@ class TaggerThresholds:
     repeated_fallbacks: int = 2  # consecutive turns the assistant did not understand
     repeated_need: int = 3  # the same need raised this many times without a resolution
     days_without_water: float = 1.5  # "两天没水" is an emergency
-    highlight_valence: float = 0.45
+    highlight_valence: float = 0.25
     highlight_intensity: float = 0.35
     # a thank-you or goodbye is a highlight only when it is enthusiastic ("太感谢了！！"), else closing
     highlight_thanks_intensity: float = 0.6
@@ -137,7 +139,10 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     reasons: List[DangerReason] = []
     if (intent_counts and _intent_is(features, frozenset({"request_human"}), t)) or cues.requested_human:
         reasons.append(DangerReason.REQUESTED_HUMAN)
-    if (intent_counts and _intent_is(features, frozenset({"complain"}), t)) or cues.complaint:
+    # A message that reads positive is not a complaint unless it says so ("投诉"): the NLU's complain
+    # intent on "之前还担心要等好几天，结果当天就好了" is a confusion, not a signal.
+    complaint_intent = _intent_is(features, frozenset({"complain"}), t) and emotion.label is not EmotionLabel.POSITIVE
+    if (intent_counts and complaint_intent) or cues.complaint:
         reasons.append(DangerReason.COMPLAINT)
     if emotion.label is EmotionLabel.ANGER and emotion.intensity >= t.anger_intensity:
         reasons.append(DangerReason.ANGER)
@@ -165,21 +170,29 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
         or cues.emergency
         or emotion.label in (EmotionLabel.ANXIETY, EmotionLabel.ANGER)
     )
-    if cues.vulnerable and affected:
+    if cues.vulnerable and affected and emotion.label is not EmotionLabel.POSITIVE:
         reasons.append(DangerReason.VULNERABLE)
     return tuple(reasons)
 
 
 def is_highlight(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds()) -> bool:
+    """A positive emotional peak: clearly positive emotion, praise, relief at the outcome, or
+    delight when the assistant did more than it promised."""
     emotion = features.emotion
+    if emotion.valence < 0 or emotion.label in (EmotionLabel.ANGER, EmotionLabel.NEGATIVE):
+        return False
     needed = t.highlight_thanks_intensity if features.intent in CLOSING_INTENTS else t.highlight_intensity
     clearly_positive = (
         emotion.label is EmotionLabel.POSITIVE
         and emotion.valence >= t.highlight_valence
         and emotion.intensity >= needed
     )
-    delighted_by_extra = features.assistant_last is AssistantAct.EXCEEDED and emotion.valence >= 0
-    return clearly_positive or delighted_by_extra
+    if features.intent in GREETING_INTENTS:
+        return False  # a cheerful "哈喽" opens a conversation; it is no peak
+    praised = _intent_is(features, PRAISE_INTENTS, t)
+    relieved = bool(features.cues.relief) and emotion.label is EmotionLabel.POSITIVE
+    delighted_by_extra = features.assistant_last is AssistantAct.EXCEEDED
+    return clearly_positive or praised or relieved or delighted_by_extra
 
 
 def is_closing(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds()) -> bool:
@@ -188,7 +201,7 @@ def is_closing(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds())
     if _intent_is(features, CLOSING_INTENTS, t):
         return True
     after_answer = features.assistant_last in (AssistantAct.ANSWERED, AssistantAct.RESOLVED)
-    return after_answer and _intent_is(features, ACKNOWLEDGING_INTENTS, t)
+    return after_answer and (_intent_is(features, ACKNOWLEDGING_INTENTS, t) or features.cues.acknowledgement)
 
 
 def tag_turn(features: TurnFeatures, thresholds: TaggerThresholds = TaggerThresholds()) -> MomentTag:

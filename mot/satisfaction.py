@@ -26,21 +26,39 @@ _WORDED = (
     ("非常满意", 5), ("很满意", 5), ("特别满意", 5), ("满意", 4), ("一般", 3), ("还行", 3),
 )
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-_ONLY_RATING = re.compile(r"^\s*([1-5１-５一二两三四五])\s*(分|星|颗星)?\s*[。.!！]?\s*$")
+_ONLY_RATING = re.compile(r"^\s*([1-5１-５一二两三四五])\s*(分|星|颗星)?\s*[。.!！~～]?\s*$")
+# Words around a rating that do not change it: "就1分", "给你打5分", "4分吧", "五星好评".
+_RATING_PREFIX = re.compile(r"^(我|就|只|那|那就|给|给你|给你们|打|评|我给|我打|我评|给个|打个|评个)+")
+_RATING_SUFFIX = re.compile(r"(吧|啦|了|呢|哈|哦|喔|好评|差评)+[。.!！~～]?$")
+# A rating with its unit inside a longer answer: "1分，问了半天啥也没解决", "五星！师傅人特别好".
+_RATING_IN_TEXT = re.compile(r"(?<![0-9０-９])([1-5１-５一二两三四五])\s*(分|星|颗星)(?!钟|钱|半)")
 LOW_RATING_MAX = 2
 
 
+def _score(token: str) -> int:
+    if token.isdigit() and token.isascii():
+        return int(token)
+    if "１" <= token <= "５":
+        return ord(token) - ord("０")
+    return _CN_DIGITS[token]
+
+
 def parse_rating(text: str) -> Optional[int]:
-    """1–5 from a reply to the rating prompt ("4", "５", "五分", "非常满意"); None if it is not one."""
+    """1–5 from a reply to the rating prompt; None if it is not one.
+
+    Read: a bare digit ("4", "５", "五分"), the digit with fillers ("就1分", "给你打5分", "3吧"), one
+    rating with its unit inside a comment ("1分，问了半天啥也没解决"), and the worded scale
+    ("非常满意"). Two different ratings in one answer are no answer.
+    """
     text = (text or "").strip()
-    match = _ONLY_RATING.match(text)
-    if match:
-        token = match.group(1)
-        if token.isdigit():
-            return int(token)
-        if "１" <= token <= "５":
-            return ord(token) - ord("０")
-        return _CN_DIGITS[token]
+    bare = _RATING_SUFFIX.sub("", _RATING_PREFIX.sub("", text)).strip()
+    for candidate in (text, bare):
+        match = _ONLY_RATING.match(candidate)
+        if match:
+            return _score(match.group(1))
+    found = {_score(m.group(1)) for m in _RATING_IN_TEXT.finditer(text)}
+    if len(found) == 1:
+        return found.pop()
     for words, score in _WORDED:
         if text.startswith(words) and len(text) <= len(words) + 3:
             return score

@@ -27,6 +27,17 @@ from mot.lexicon import read_cues
         ("打了多少次电话都没人来", "repeated_contact", ("多少次", "都没人来")),
         ("还以为有免费红糖水喝呢", "sarcasm", ("还以为", "免费红糖水")),
         ("你们能坚持几天？", "rhetorical", ("能坚持几天",)),
+        ("终于来水了", "relief", ("终于", "来水了")),
+        ("没想到不终于", "relief", ("没想到",)),
+        ("万一爆管了怎么办", "emergency", ()),
+        ("上次爆管修得很快", "emergency", ()),
+        ("爆管抢修电话是多少", "emergency", ()),
+        ("车库进水了，车子泡着呢", "emergency", ("进水了", "泡着呢")),
+        ("我们业主群准备联名写信给市政府", "threat", ("联名", "市政府")),
+        ("之前打12345反映过", "threat", ()),
+        ("你解决不了就让能解决的人来", "requested_human", ("能解决的人",)),
+        ("我爸七十多岁了", "vulnerable", ("七十多岁",)),
+        ("问了四五次了", "repeated_contact", ("问了四五次",)),
     ],
 )
 def test_cues(text: str, field: str, expected: tuple) -> None:
@@ -71,3 +82,12 @@ def test_reading_is_bounded_and_round_trips() -> None:
     assert again.label is reading.label and again.valence == pytest.approx(reading.valence, abs=1e-3)
     assert EmotionReading.from_dict(None).label is EmotionLabel.NEUTRAL
     assert EmotionReading.from_dict({"label": "furious"}).label is EmotionLabel.NEUTRAL
+
+
+@pytest.mark.parametrize(
+    "text, acknowledges",
+    [("收到", True), ("知道了，我明天去营业厅办", True), ("行 我这就去交", True), ("好的 那师傅几点来？", False),
+     ("好的，再帮我查下水费", False), ("水管爆了", False)],
+)
+def test_acknowledgement(text: str, acknowledges: bool) -> None:
+    assert read_cues(text).acknowledgement is acknowledges

@@ -58,6 +58,24 @@ LABELLED = [
     (turn("三天没水了", "report_no_water", UNHAPPY), Moment.DANGER, (R.EMERGENCY,)),
     (turn("停水一会儿了", "report_no_water", UNHAPPY), Moment.LISTENING, ()),
     (turn("说了多少次了", None, UNHAPPY), Moment.DANGER, (R.REPEATED_FAILURE,)),
+    # Relief and praise are highlights even when the classifier's valence is lukewarm.
+    (turn("终于来水了，能洗澡了", "report_no_water", PLEASED), Moment.HIGHLIGHT, ()),
+    (turn("这回的师傅专业", "praise", EmotionReading(EmotionLabel.POSITIVE, 0.1, 0.4)), Moment.HIGHLIGHT, ()),
+    (turn("哈喽小水滴", "greet", DELIGHTED, turn_in_session=1), Moment.OPENING, ()),
+    # Taking an answer in closes the conversation; a question or a new request does not.
+    (turn("知道了，我明天去营业厅办", "ask_office", assistant_last=AssistantAct.ANSWERED), Moment.CLOSING, ()),
+    (turn("好的，再帮我查下水费", "query_bill", assistant_last=AssistantAct.ANSWERED), Moment.LISTENING, ()),
+    (turn("那我自己先把总阀关了？", None, assistant_last=AssistantAct.ANSWERED), Moment.LISTENING, ()),
+    # Hypotheticals, look-backs and hotline questions are not emergencies or threats now.
+    (turn("请问爆管抢修电话是多少", "ask_office", turn_in_session=1), Moment.OPENING, ()),
+    (turn("万一爆管了先关哪个阀", None), Moment.LISTENING, ()),
+    (turn("上次打12345反映的问题解决了", "thank", PLEASED), Moment.CLOSING, ()),
+    # A positive message is not a complaint because the NLU says so; one that says 投诉 is.
+    (turn("之前还担心，结果当天就好了", "complain", DELIGHTED), Moment.HIGHLIGHT, ()),
+    (turn("我要投诉，不过师傅人挺好", "complain", PLEASED), Moment.DANGER, (R.COMPLAINT,)),
+    # Old age said as a number, living alone.
+    (turn("我妈八十多了一个人住，今天没水", "report_no_water", ANXIOUS), Moment.DANGER, (R.VULNERABLE,)),
+    (turn("跑了三趟营业厅都没办成", None, UNHAPPY), Moment.DANGER, (R.REPEATED_FAILURE,)),
     (turn("查水费", "query_bill", consecutive_fallbacks=2), Moment.DANGER, (R.REPEATED_FAILURE,)),
     (turn("查水费", "query_bill", consecutive_fallbacks=1), Moment.LISTENING, ()),
     (turn("查水费", "query_bill", same_need_count=3), Moment.DANGER, (R.REPEATED_FAILURE,)),

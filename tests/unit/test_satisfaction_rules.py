@@ -51,3 +51,13 @@ def test_window_is_configurable_and_expires() -> None:
     eight_days = context(last_rated_at=NOW - timedelta(days=8))
     assert skip_reason(eight_days) is None
     assert skip_reason(eight_days, window=timedelta(days=10)) is SkipReason.RATED_RECENTLY
+
+
+@pytest.mark.parametrize(
+    "text, score",
+    [("就1分", 1), ("4分吧", 4), ("给你打5分", 5), ("3吧", 3), ("1分，问了半天啥也没解决", 1),
+     ("五星！师傅人特别好", 5), ("零分都不想给，1分", 1), ("两分", 2), ("等了两分钟", None),
+     ("3栋2单元", None), ("我给3分和5分之间", None), ("一分钱没少交", None)],
+)
+def test_ratings_with_fillers_and_comments(text: str, score) -> None:
+    assert parse_rating(text) == score
