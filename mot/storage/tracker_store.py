@@ -12,7 +12,10 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import make_url
 
+from mot import rasa_fixes
 from mot.settings import get_settings
+
+rasa_fixes.install()  # every Rasa server of the project loads this module (see mot/rasa_fixes.py)
 
 
 class ProjectTrackerStore(SQLTrackerStore):
