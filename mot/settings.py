@@ -52,6 +52,23 @@ class Settings:
     paused_reminder_minutes: float = 3.0
     # A customer who rated within this many days is not asked again.
     rating_window_days: float = 7.0
+    # --- Web chat widget (socket.io), mot.channels.webchat ------------------------------------------
+    # A Redis URL (e.g. redis://127.0.0.1:6379/0) makes every Rasa instance share socket.io's message
+    # queue, so any instance can push to a customer whose page is connected to another one. Unset: the
+    # queue is in-process, which is right for one Rasa server (the embedded set-up). Instances that
+    # serve the same customers must use the same channel name; Redis pub/sub ignores the db number.
+    socketio_redis_url: Optional[str] = None
+    socketio_redis_channel: str = "xiaoshuidi-socketio"
+    # --- WeChat Official Account (公众号) channel, mot.channels.wechat ---------------------------------
+    # Secrets from the 公众号 admin console (开发 → 基本配置). Without a token the channel answers 503,
+    # so a machine without them still starts. The non-secret options (mode, reply deadline, menu map)
+    # are in credentials.yml. The API base URL is configurable so tests can run a local fake API.
+    wechat_token: Optional[str] = None
+    wechat_app_id: Optional[str] = None
+    wechat_app_secret: Optional[str] = None
+    wechat_encoding_aes_key: Optional[str] = None
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    wechat_api_timeout_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -80,6 +97,16 @@ class Settings:
             callback_within_minutes=int(get("CALLBACK_WITHIN_MINUTES", "120")),
             paused_reminder_minutes=float(get("PAUSED_REMINDER_MINUTES", "3")),
             rating_window_days=float(get("RATING_WINDOW_DAYS", "7")),
+            # Web chat widget
+            socketio_redis_url=get("SOCKETIO_REDIS_URL"),
+            socketio_redis_channel=get("SOCKETIO_REDIS_CHANNEL", "xiaoshuidi-socketio"),
+            # WeChat Official Account channel
+            wechat_token=get("WECHAT_TOKEN"),
+            wechat_app_id=get("WECHAT_APP_ID"),
+            wechat_app_secret=get("WECHAT_APP_SECRET"),
+            wechat_encoding_aes_key=get("WECHAT_ENCODING_AES_KEY"),
+            wechat_api_base_url=get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com"),
+            wechat_api_timeout_seconds=float(get("WECHAT_API_TIMEOUT_SECONDS", "5")),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from alembic import context
 
 import mot.storage.mot_tables  # noqa: F401  (registers the tables on Base.metadata)
+import mot.storage.channel_tables  # noqa: F401
 import mot.storage.utility  # noqa: F401
 from mot.storage.db import Base, engine_for
 
