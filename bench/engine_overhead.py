@@ -6,16 +6,16 @@ Run: ``.venv/bin/python bench/engine_overhead.py [--conversations 40] [--rounds 
 ``MomentOfTruthPolicy`` (stock rules, memoization, TED and forms decide) and no
 ``action_validate_slot_mappings`` in the domain, so no turn is tagged. It is trained into a scratch
 directory from the same data (its training time is reported too); "on" is models/xiaoshuidi.tar.gz.
-Both are measured with bench/latency.py's scripted customers over REST, alternating on/off for
-``--rounds`` rounds so that drift of the machine hits both alike. The resolving actions still record
+Both are measured with bench/latency.py's scripted customers over REST for ``--rounds`` rounds, in
+the order on, off | off, on | ... so that drift of the machine hits both alike; an overhead is the
+median over the rounds of each round's on/off ratio. The resolving actions still record
 their resolution in both set-ups (that is part of the actions, not of the engine).
 Writes bench/out/engine_overhead.json and .md.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,10 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from latency import SCRIPTS, measure, run_conversation  # noqa: E402
-from mot.tools.servers import running_servers  # noqa: E402
+from latency import measure_model  # noqa: E402
+from report import markdown_table, write_report  # noqa: E402
 
-OUT = ROOT / "bench" / "out"
 ENGINE_COMPONENTS = ("mot.nlu.emotion_classifier.EmotionClassifier", "mot.policy.MomentOfTruthPolicy")
 
 
@@ -61,68 +60,63 @@ def train_engine_off(directory: Path) -> Dict:
     return {"model": directory / "engine_off.tar.gz", "training_seconds": round(time.perf_counter() - started)}
 
 
-def measure_model(model: Path, tmp: Path, name: str, conversations: int) -> List[Dict]:
-    database_url = f"sqlite:///{tmp / (name + '.db')}"
-    subprocess.run([sys.executable, "-m", "mot.storage.seed"], cwd=ROOT, check=True,
-                   env={**os.environ, "XSD_DATABASE_URL": database_url}, stdout=subprocess.DEVNULL)
-    with running_servers(database_url, tmp / f"logs-{name}", model=model) as servers:
-        run_conversation(servers.rest_webhook, SCRIPTS[0])  # warm-up
-        return [
-            measure(servers.rest_webhook, 1, max(conversations // 4, 5)),
-            measure(servers.rest_webhook, 10, conversations),
-        ]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=40)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--model", default=str(ROOT / "models" / "xiaoshuidi.tar.gz"))
+    parser.add_argument("--off-model", help="an engine-off model trained earlier by this script (skips training)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
-        off = train_engine_off(tmp)
+        off = {"model": Path(args.off_model), "training_seconds": None} if args.off_model else train_engine_off(tmp)
+        models = {"on": Path(args.model), "off": off["model"]}
         runs: Dict[str, List[List[Dict]]] = {"on": [], "off": []}
         for round_index in range(args.rounds):
-            runs["on"].append(measure_model(Path(args.model), tmp, f"on{round_index}", args.conversations))
-            runs["off"].append(measure_model(off["model"], tmp, f"off{round_index}", args.conversations))
+            # on, off, off, on, ...: a machine that drifts during the run drifts for both alike
+            order = ("on", "off") if round_index % 2 == 0 else ("off", "on")
+            for mode in order:
+                runs[mode].append(measure_model(models[mode], tmp / f"{mode}{round_index}", args.conversations))
 
-    def best(mode: str, concurrency_index: int, key: str) -> float:
-        # median over rounds of each round's figure
-        values = sorted(r[concurrency_index][key] for r in runs[mode])
-        return values[len(values) // 2]
+    def median(values: List[float]) -> float:
+        return statistics.median(values)
 
     table = []
     for index, concurrency in enumerate((1, 10)):
-        row = {"concurrency": concurrency}
+        row: Dict[str, float] = {"concurrency": concurrency}
         for key in ("p50_ms", "p95_ms", "turns_per_second"):
-            row[f"on_{key}"] = round(best("on", index, key), 1)
-            row[f"off_{key}"] = round(best("off", index, key), 1)
-        row["p95_overhead"] = round(row["on_p95_ms"] / row["off_p95_ms"] - 1, 3)
-        row["p50_overhead"] = round(row["on_p50_ms"] / row["off_p50_ms"] - 1, 3)
+            for mode in ("on", "off"):
+                row[f"{mode}_{key}"] = round(median([r[index][key] for r in runs[mode]]), 1)
+        for key in ("p50", "p95"):
+            # each round's on/off ratio, then the median: both halves of a round ran back to back
+            ratios = [on[index][f"{key}_ms"] / off_[index][f"{key}_ms"] - 1 for on, off_ in zip(runs["on"], runs["off"])]
+            row[f"{key}_overhead"] = round(median(ratios), 3)
+            row[f"{key}_overhead_by_round"] = [round(r, 3) for r in ratios]
         table.append(row)
     report = {"engine_off_training_seconds": off["training_seconds"], "rounds": args.rounds,
               "conversations": args.conversations, "results": table, "raw": runs}
-    OUT.mkdir(exist_ok=True)
-    (OUT / "engine_overhead.json").write_text(json.dumps(report, indent=2), "utf-8")
     lines = [
         "# Turn latency, MOT engine on vs off (same data, same run)",
         "",
         f"Command: `.venv/bin/python bench/engine_overhead.py --conversations {args.conversations} "
-        f"--rounds {args.rounds}`; engine-off model trained in {off['training_seconds']} s.",
+        f"--rounds {args.rounds}`; "
+        + (f"engine-off model trained in {off['training_seconds']} s." if off["training_seconds"]
+           else f"engine-off model `{off['model']}`."),
         "",
-        "| concurrent | p50 on | p50 off | p95 on | p95 off | p95 overhead | turns/s on | turns/s off |",
-        "|---|---|---|---|---|---|---|---|",
     ]
-    for r in table:
-        lines.append(
-            f"| {r['concurrency']} | {r['on_p50_ms']:.0f} | {r['off_p50_ms']:.0f} | {r['on_p95_ms']:.0f} | "
-            f"{r['off_p95_ms']:.0f} | {r['p95_overhead']:+.0%} | {r['on_turns_per_second']:.1f} | "
-            f"{r['off_turns_per_second']:.1f} |"
-        )
-    markdown = "\n".join(lines) + "\n"
-    (OUT / "engine_overhead.md").write_text(markdown, "utf-8")
-    print(markdown)
+    lines += markdown_table(
+        ("concurrent", "p50 on", "p50 off", "p95 on", "p95 off", "p50 overhead", "p95 overhead",
+         "p95 overhead by round", "turns/s on", "turns/s off"),
+        (
+            (r["concurrency"], f"{r['on_p50_ms']:.0f}", f"{r['off_p50_ms']:.0f}", f"{r['on_p95_ms']:.0f}",
+             f"{r['off_p95_ms']:.0f}", f"{r['p50_overhead']:+.0%}", f"**{r['p95_overhead']:+.0%}**",
+             " ".join(f"{x:+.0%}" for x in r["p95_overhead_by_round"]), f"{r['on_turns_per_second']:.1f}",
+             f"{r['off_turns_per_second']:.1f}")
+            for r in table
+        ),
+    )
+    lines += ["", "Figures are medians over the rounds; an overhead is the median of the rounds' on/off ratios."]
+    write_report("engine_overhead", report, "\n".join(lines) + "\n")
     return 0
 
 

@@ -10,7 +10,6 @@ Writes bench/out/latency.json and bench/out/latency.md.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -26,10 +25,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from mot.settings import PROJECT_ROOT  # noqa: E402
 from mot.tools.servers import running_servers  # noqa: E402
-
-OUT = Path(__file__).resolve().parent / "out"
+from report import markdown_table, write_report  # noqa: E402
 
 # Scripted customers; account and phone numbers exist in the demo city (data/demo_city).
 SCRIPTS: List[List[str]] = [
@@ -78,41 +78,41 @@ def measure(webhook: str, concurrency: int, conversations: int) -> Dict:
     }
 
 
+def measure_model(model: Path, directory: Path, conversations: int) -> List[Dict]:
+    """Seed a fresh SQLite database in ``directory``, start both servers on ``model`` and measure
+    ``conversations`` scripted customers one at a time and ten at a time."""
+    database_url = f"sqlite:///{directory / 'bench.db'}"
+    directory.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "mot.storage.seed"], cwd=PROJECT_ROOT, check=True,
+        env={**os.environ, "XSD_DATABASE_URL": database_url}, stdout=subprocess.DEVNULL,
+    )
+    with running_servers(database_url, directory / "logs", model=model) as servers:
+        run_conversation(servers.rest_webhook, SCRIPTS[0])  # warm-up: first parse loads lazily
+        return [
+            measure(servers.rest_webhook, 1, max(conversations // 4, 5)),
+            measure(servers.rest_webhook, 10, conversations),
+        ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conversations", type=int, default=40)
     parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "xiaoshuidi.tar.gz"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        database_url = f"sqlite:///{tmp}/bench.db"
-        subprocess.run(
-            [sys.executable, "-m", "mot.storage.seed"], cwd=PROJECT_ROOT, check=True,
-            env={**os.environ, "XSD_DATABASE_URL": database_url},
-        )
-        with running_servers(database_url, Path(tmp) / "logs", model=Path(args.model)) as servers:
-            run_conversation(servers.rest_webhook, SCRIPTS[0])  # warm-up: first parse loads lazily
-            results = [
-                measure(servers.rest_webhook, 1, max(args.conversations // 4, 5)),
-                measure(servers.rest_webhook, 10, args.conversations),
-            ]
-    OUT.mkdir(exist_ok=True)
-    (OUT / "latency.json").write_text(json.dumps(results, indent=2), "utf-8")
-    lines = [
-        "# Turn latency over REST (action server + SQLite tracker store)",
-        "",
-        "| concurrent conversations | turns | p50 ms | p95 ms | mean ms | max ms | turns/s |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r['concurrency']} | {r['turns']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
-            f"{r['mean_ms']:.0f} | {r['max_ms']:.0f} | {r['turns_per_second']:.1f} |"
-        )
-    markdown = "\n".join(lines) + "\n"
-    (OUT / "latency.md").write_text(markdown, "utf-8")
-    print(markdown)
+        results = measure_model(Path(args.model), Path(tmp), args.conversations)
+    lines = ["# Turn latency over REST (action server + SQLite tracker store)", ""]
+    lines += markdown_table(
+        ("concurrent conversations", "turns", "p50 ms", "p95 ms", "mean ms", "max ms", "turns/s"),
+        (
+            (r["concurrency"], r["turns"], f"{r['p50_ms']:.0f}", f"{r['p95_ms']:.0f}", f"{r['mean_ms']:.0f}",
+             f"{r['max_ms']:.0f}", f"{r['turns_per_second']:.1f}")
+            for r in results
+        ),
+    )
+    write_report("latency", results, "\n".join(lines) + "\n")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

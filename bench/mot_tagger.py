@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import sys
 import time
 from pathlib import Path
@@ -44,6 +43,9 @@ from mot.lexicon import read_cues  # noqa: E402
 from mot.moments import AssistantAct, Moment, TurnFeatures, tag_turn  # noqa: E402
 from mot.satisfaction import parse_rating  # noqa: E402
 from mot.tools.nlu_eval import intent_metrics, parse_all, prf  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from report import markdown_table, write_report  # noqa: E402
 
 # The keyword baseline: what a first version of a danger detector usually looks like.
 DANGER_KEYWORDS = (
@@ -94,14 +96,30 @@ def snownlp_baseline(texts: Sequence[str]) -> List[bool]:
     return [SnowNLP(t).sentiments < SNOWNLP_THRESHOLD for t in texts]
 
 
-def emotion_report(model_path: str) -> Dict[str, Any]:
-    examples = load_labelled_emotions(ROOT / "tests" / "emotion")
+Parses = Dict[str, Dict[str, Any]]
+
+
+def load_turns(data_path: Path) -> List[Dict[str, Any]]:
+    return (yaml.safe_load(data_path.read_text(encoding="utf-8")) or {}).get("turns") or []
+
+
+def emotion_examples() -> List[Tuple[str, str]]:
+    return load_labelled_emotions(ROOT / "tests" / "emotion")
+
+
+def parse_once(model_path: str, texts: Sequence[str]) -> Tuple[Parses, float]:
+    """The model's parse of every distinct text (one agent load for the whole run), and ms per parse."""
+    distinct = list(dict.fromkeys(texts))
+    parsed, seconds = parse_all(model_path, distinct)
+    return dict(zip(distinct, parsed)), round(seconds * 1000, 2)
+
+
+def emotion_report(examples: List[Tuple[str, str]], parses: Parses) -> Dict[str, Any]:
     if not examples:
         return {}
     texts = [t for t, _ in examples]
     gold = [label for _, label in examples]
-    parsed, _ = parse_all(model_path, texts)
-    model_labels = [(p.get("emotion") or {}).get("label", "neutral") for p in parsed]
+    model_labels = [(parses[t].get("emotion") or {}).get("label", "neutral") for t in texts]
     lexicon_labels = [read_emotion(t).label.value for t in texts]
     model = intent_metrics(gold, model_labels)
     lexicon = intent_metrics(gold, lexicon_labels)
@@ -113,13 +131,12 @@ def emotion_report(model_path: str) -> Dict[str, Any]:
     }
 
 
-def run(model_path: str, data_path: Path) -> Dict[str, Any]:
-    """The tagger and both baselines on one labelled set."""
-    turns = (yaml.safe_load(data_path.read_text(encoding="utf-8")) or {}).get("turns") or []
+def run(data_path: Path, parses: Parses) -> Dict[str, Any]:
+    """The tagger and both baselines on one labelled set; ``parses`` holds the model's parse of each text."""
+    turns = load_turns(data_path)
     texts = [t["text"] for t in turns]
-    parsed, seconds_per_parse = parse_all(model_path, texts)
     started = time.perf_counter()
-    tags = [tag_turn(features_for(t, p)) for t, p in zip(turns, parsed)]
+    tags = [tag_turn(features_for(t, parses[t["text"]])) for t in turns]
     tag_ms = (time.perf_counter() - started) * 1000 / max(len(turns), 1)
 
     gold = [t["moment"] for t in turns]
@@ -148,7 +165,6 @@ def run(model_path: str, data_path: Path) -> Dict[str, Any]:
         for t, tag in zip(turns, tags) if tag.moment.value != t["moment"]
     ]
     return {
-        "model": model_path,
         "data": str(data_path.relative_to(ROOT)) if data_path.is_relative_to(ROOT) else str(data_path),
         "turns": len(turns),
         "moment_accuracy": moments["accuracy"],
@@ -158,7 +174,6 @@ def run(model_path: str, data_path: Path) -> Dict[str, Any]:
         "danger": danger,
         "reason_recall": {r: round(v["found"] / v["gold"], 3) for r, v in sorted(reasons.items())},
         "reason_counts": {r: v["gold"] for r, v in sorted(reasons.items())},
-        "ms_per_parse": round(seconds_per_parse * 1000, 2),
         "ms_per_tag": round(tag_ms, 3),
         "mistakes": missed,
     }
@@ -170,31 +185,34 @@ def markdown_for_set(report: Dict[str, Any]) -> List[str]:
         "",
         f"Moment accuracy {report['moment_accuracy']:.3f}, macro-F1 {report['moment_macro_f1']:.3f}.",
         "",
-        "| moment | precision | recall | F1 | support |",
-        "|---|---|---|---|---|",
     ]
-    for name, m in (report["per_moment"] or {}).items():
-        lines.append(f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    lines += markdown_table(
+        ("moment", "precision", "recall", "F1", "support"),
+        ((name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", m["support"])
+         for name, m in (report["per_moment"] or {}).items()),
+    )
     labels = list(report["confusion_matrix"])
-    lines += ["", "Confusion matrix (rows: gold, columns: tagger):", "",
-              "| gold \\ tagged | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
-    for gold in labels:
-        lines.append(f"| {gold} | " + " | ".join(str(report["confusion_matrix"][gold][p]) for p in labels) + " |")
-    lines += ["", "Danger detection (aim: recall ≥ 0.95 at precision ≥ 0.90):", "",
-              "| detector | precision | recall | F1 |", "|---|---|---|---|"]
-    for name, m in report["danger"].items():
-        lines.append(f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} |")
+    lines += ["", "Confusion matrix (rows: gold, columns: tagger):", ""]
+    lines += markdown_table(
+        ("gold \\ tagged", *labels),
+        ((gold, *(report["confusion_matrix"][gold][p] for p in labels)) for gold in labels),
+    )
+    lines += ["", "Danger detection (aim: recall ≥ 0.95 at precision ≥ 0.90):", ""]
+    lines += markdown_table(
+        ("detector", "precision", "recall", "F1"),
+        ((name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}") for name, m in report["danger"].items()),
+    )
     lines += ["", "Recall per danger reason: " + ", ".join(
         f"{r} {v:.2f} (n={report['reason_counts'][r]})" for r, v in report["reason_recall"].items())]
-    lines += ["", f"Time: {report['ms_per_parse']} ms per NLU parse, {report['ms_per_tag']} ms per tag.", ""]
+    lines += ["", f"Time: {report['ms_per_tag']} ms per tag, on top of the NLU parse.", ""]
     return lines
 
 
-def markdown(sets: List[Dict[str, Any]], emotion: Dict[str, Any], model: str) -> str:
+def markdown(sets: List[Dict[str, Any]], emotion: Dict[str, Any], model: str, ms_per_parse: float) -> str:
     lines = [
         "# Moment tagger on the held-out labelled turns",
         "",
-        f"Command: `.venv/bin/python bench/mot_tagger.py` — model `{model}`.",
+        f"Command: `.venv/bin/python bench/mot_tagger.py` — model `{model}`, {ms_per_parse} ms per NLU parse.",
         "",
     ]
     for report in sets:
@@ -215,14 +233,14 @@ def main() -> int:
         default=[str(ROOT / "bench" / "data" / "mot_turns.yml"), str(ROOT / "bench" / "data" / "mot_turns_fresh.yml")],
     )
     args = parser.parse_args()
-    sets = [run(args.model, Path(path).resolve()) for path in args.data]
-    report = {"model": args.model, "sets": sets, "emotion": emotion_report(args.model)}
-    out = ROOT / "bench" / "out"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "mot_tagger.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    text = markdown(sets, report["emotion"], args.model)
-    (out / "mot_tagger.md").write_text(text, encoding="utf-8")
-    print(text)
+    paths = [Path(path).resolve() for path in args.data]
+    examples = emotion_examples()
+    texts = [t["text"] for path in paths for t in load_turns(path)] + [t for t, _ in examples]
+    parses, ms_per_parse = parse_once(args.model, texts)
+    sets = [run(path, parses) for path in paths]
+    report = {"model": args.model, "ms_per_parse": ms_per_parse, "sets": sets,
+              "emotion": emotion_report(examples, parses)}
+    write_report("mot_tagger", report, markdown(sets, report["emotion"], args.model, ms_per_parse))
     return 0
 
 
