@@ -57,6 +57,13 @@ def moment_slots(tag: MomentTag) -> List[Dict[Text, Any]]:
     ]
 
 
+def changed_slots(tracker: Tracker, slot_events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """The slot events that change a value. A SlotSet of the value a slot already holds changes no
+    prediction (policies read slot values, not events) but is one more event stored, loaded and sent
+    to the action server on every later turn of the conversation."""
+    return [e for e in slot_events if tracker.get_slot(e["name"]) != e["value"]]
+
+
 def _latest_user_event(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     return next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
 
@@ -92,7 +99,7 @@ class TagCustomerTurn(ValidationAction):
         self._record(tracker, features.turn_in_session, tag)
         if tracker.is_paused():
             self._remind_while_paused(dispatcher, tracker)
-        return events + moment_slots(tag) + survey
+        return events + changed_slots(tracker, moment_slots(tag)) + survey
 
     @staticmethod
     def _remind_while_paused(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

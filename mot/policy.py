@@ -192,17 +192,19 @@ def _last_user_or_action(tracker: DialogueStateTracker) -> Any:
 
 
 def _turn_moments(tracker: DialogueStateTracker, moment_slot: Text) -> List[tuple]:
-    """[(event index of the user turn, its final moment)] for the customer turns of this session."""
-    events = list(tracker.events)
-    start = 0
-    for index, event in enumerate(events):
-        if isinstance(event, SessionStarted):
-            start = index + 1
+    """[(event index of the user turn, its final moment)] for the customer turns of this session.
+
+    A turn whose moment equals the one before has no SlotSet of its own (the tagger sends only
+    changes), so each turn starts with the slot's value so far."""
     turns: List[list] = []
-    for index in range(start, len(events)):
-        event = events[index]
-        if isinstance(event, UserUttered):
-            turns.append([index, None])
-        elif isinstance(event, SlotSet) and event.key == moment_slot and turns:
-            turns[-1][1] = event.value
+    current: Optional[Text] = None
+    for index, event in enumerate(tracker.events):
+        if isinstance(event, SessionStarted):
+            turns, current = [], None  # a new session starts with fresh slots
+        elif isinstance(event, UserUttered):
+            turns.append([index, current])
+        elif isinstance(event, SlotSet) and event.key == moment_slot:
+            current = event.value
+            if turns:
+                turns[-1][1] = current
     return [tuple(t) for t in turns]

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import List, Optional, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select, update
 
 from mot.moments import Moment, MomentTag, peak_end_score
-from mot.storage.db import session_scope, to_utc_naive
+from mot.storage.db import insert_or_ignore, session_scope, to_utc_naive, upsert
 from mot.storage.mot_tables import ConversationRow, MomentRow
 
 
@@ -70,45 +70,52 @@ class ConversationLog:
         self._url = database_url
 
     def record_turn(self, record: TurnRecord) -> None:
-        """Stores (or re-stores, for a retried turn) the tag of one customer turn."""
+        """Stores (or re-stores, for a retried turn) the tag of one customer turn.
+
+        It runs on every customer turn, before the reply, so it is three statements in one
+        transaction instead of an ORM unit of work: create the conversation if it is new, upsert the
+        moment by message id, update the conversation's counters. A retried or concurrent delivery of
+        the same message lands on the same rows.
+        """
         at = to_utc_naive(record.at)
+        emotion = record.tag.emotion
+        moment = {
+            "conversation_id": record.conversation_id,
+            "message_id": record.message_id,
+            "turn": record.turn,
+            "moment": record.tag.moment.value,
+            "emotion": emotion.label.value,
+            "valence": round(emotion.valence, 4),
+            "intensity": round(emotion.intensity, 4),
+            "danger_reasons": [r.value for r in record.tag.danger_reasons],
+            "intent": record.intent,
+            "intent_confidence": record.intent_confidence,
+            "cues": dict(emotion.cues),
+            "created_at": at,
+        }
+        conversations = ConversationRow.__table__
+        moments = MomentRow.__table__
         with session_scope(self._url) as session:
-            conversation = session.get(ConversationRow, record.conversation_id)
-            if conversation is None:
-                conversation = ConversationRow(
-                    conversation_id=record.conversation_id,
-                    sender_id=record.sender_id,
-                    channel=record.channel,
-                    started_at=to_utc_naive(record.started_at),
-                    last_turn_at=at,
-                    turns=0,
-                    served=False,
+            session.execute(
+                insert_or_ignore(session, conversations, ["conversation_id"]).values(
+                    conversation_id=record.conversation_id, sender_id=record.sender_id, channel=record.channel,
+                    started_at=to_utc_naive(record.started_at), last_turn_at=at, turns=0, served=False,
                     in_danger=False,
                 )
-                session.add(conversation)
-                session.flush()
-            row = session.execute(
-                select(MomentRow).where(MomentRow.message_id == record.message_id)
-            ).scalar_one_or_none()
-            if row is None:
-                row = MomentRow(message_id=record.message_id, conversation_id=record.conversation_id)
-                session.add(row)
-                conversation.turns = max(conversation.turns or 0, record.turn)
-            emotion = record.tag.emotion
-            row.turn = record.turn
-            row.moment = record.tag.moment.value
-            row.emotion = emotion.label.value
-            row.valence = round(emotion.valence, 4)
-            row.intensity = round(emotion.intensity, 4)
-            row.danger_reasons = [r.value for r in record.tag.danger_reasons]
-            row.intent = record.intent
-            row.intent_confidence = record.intent_confidence
-            row.cues = dict(emotion.cues)
-            row.created_at = at
-            conversation.last_turn_at = max(conversation.last_turn_at, at)
-            conversation.in_danger = record.tag.moment is Moment.DANGER
-            if record.channel and not conversation.channel:
-                conversation.channel = record.channel
+            )
+            replaced = {key: value for key, value in moment.items() if key not in ("message_id", "conversation_id")}
+            session.execute(upsert(session, moments, ["message_id"], replaced).values(**moment))
+            c = conversations.c
+            session.execute(
+                update(conversations)
+                .where(c.conversation_id == record.conversation_id)
+                .values(
+                    turns=case((c.turns < record.turn, record.turn), else_=c.turns),
+                    last_turn_at=case((c.last_turn_at < at, at), else_=c.last_turn_at),
+                    in_danger=record.tag.moment is Moment.DANGER,
+                    channel=func.coalesce(c.channel, record.channel),
+                )
+            )
 
     def mark_served(self, conversation_id: str, message_id: str, moment: Moment) -> None:
         """The assistant met the need raised in ``message_id``: store the re-tag and ``served``."""

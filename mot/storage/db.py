@@ -11,17 +11,21 @@ import functools
 from datetime import datetime, timezone
 from pathlib import Path
 from decimal import Decimal
-from typing import Iterator, Optional
+from typing import Any, Iterator, Mapping, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, create_engine, event
+from sqlalchemy import Integer, Table, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 Base = declarative_base()
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL_SIZE = 4
 
 
 @functools.lru_cache(maxsize=8)
@@ -33,7 +37,7 @@ def engine_for(database_url: str) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-            future=True,
+            poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_SIZE, future=True,
         )
 
         @event.listens_for(engine, "connect")
@@ -65,6 +69,25 @@ def session_scope(database_url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _dialect_insert(session: Session, table: Table):
+    name = session.get_bind().dialect.name
+    if name == "sqlite":
+        return sqlite_insert(table)
+    if name == "postgresql":
+        return postgresql_insert(table)
+    raise NotImplementedError(f"no upsert for the {name} dialect; the project runs on SQLite or PostgreSQL")
+
+
+def insert_or_ignore(session: Session, table: Table, keys: Sequence[str]):
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` on SQLite and PostgreSQL; add ``.values(...)``."""
+    return _dialect_insert(session, table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def upsert(session: Session, table: Table, keys: Sequence[str], replace: Mapping[str, Any]):
+    """``INSERT … ON CONFLICT (keys) DO UPDATE SET replace`` on SQLite and PostgreSQL."""
+    return _dialect_insert(session, table).on_conflict_do_update(index_elements=list(keys), set_=dict(replace))
 
 
 def to_utc_naive(moment: datetime) -> datetime:

@@ -11,9 +11,11 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
 from mot import rasa_fixes
 from mot.settings import get_settings
+from mot.storage.db import engine_for
 
 rasa_fixes.install()  # every Rasa server of the project loads this module (see mot/rasa_fixes.py)
 
@@ -33,6 +35,11 @@ class ProjectTrackerStore(SQLTrackerStore):
         dialect = url.drivername
         if url.get_backend_name() == "sqlite":
             super().__init__(domain=domain, dialect="sqlite", db=url.database, event_broker=event_broker, **kwargs)
+            # Rasa's engine for a SQLite file opens a new connection for every session (NullPool).
+            # The project's engine keeps a few open, with WAL and the busy timeout the action server
+            # uses on the same file.
+            self.engine = engine_for(str(url))
+            self.sessionmaker = sessionmaker(bind=self.engine)
             return
         super().__init__(
             domain=domain, dialect=dialect, host=url.host, port=url.port, db=url.database,

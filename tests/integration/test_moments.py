@@ -47,6 +47,22 @@ def test_every_turn_gets_the_public_slots_and_a_stored_moment(domain, request):
     assert log.state(f"{sender}:1764000000").moments == ("opening", "danger")
 
 
+def test_only_slots_that_change_are_sent(domain, request):
+    """A second neutral listening turn sends the new valence and intensity, not the unchanged rest."""
+    sender = f"changes-{request.node.callspec.id}"
+    events = START + [user("查下水费", "query_bill", 1_764_000_010.0, f"{sender}-1"),
+                      {"event": "action", "name": "action_listen"},
+                      user("户号是多少来着", "inform", 1_764_000_020.0, f"{sender}-2")]
+    held = {"moment": "listening", "emotion": "neutral", "danger_reasons": [],
+            "emotion_valence": 0.5, "emotion_intensity": 0.9}
+    _, result = run(TagCustomerTurn(), tracker_of(sender, events, slots=held), domain)
+    sent = slot_events(result)
+    assert "moment" not in sent and "emotion" not in sent and "danger_reasons" not in sent
+    assert sent["emotion_valence"] != 0.5 and sent["emotion_intensity"] != 0.9
+    log = ConversationLog(get_settings().database_url)
+    assert log.state(f"{sender}:1764000000").moments == ("listening",)  # stored all the same
+
+
 def test_a_resolution_retags_the_turn_as_service(domain, request):
     sender = f"served-{request.node.callspec.id}"
     events = START + [user("查水费", "query_bill", 1_764_000_010.0, f"{sender}-1"),

@@ -88,6 +88,20 @@ def test_danger_is_escalated_once_per_episode(policy, domain):
     assert predicted(policy, later, domain) == "action_escalate"
 
 
+def test_a_turn_without_a_moment_event_keeps_the_moment_before(policy, domain):
+    """The tagger sends only changed slots: a second danger turn carries no SlotSet of its own."""
+    still = tracker(domain, user("complain", "danger"), act("action_escalate"), listen(), user("inform"))
+    assert predicted(policy, still, domain) is None  # same episode: no second escalation
+    calm_then_danger = tracker(domain, user("query_bill", "listening"), listen(), user("inform"), listen(),
+                               user("complain", "danger"))
+    assert predicted(policy, calm_then_danger, domain) == "action_escalate"
+    # a new session starts without a moment: an untagged first turn is not danger
+    new_session = tracker(domain, user("complain", "danger"), act("action_escalate"), listen(),
+                          [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+                          user("query_bill"))
+    assert predicted(policy, new_session, domain) is None
+
+
 def test_after_its_own_actions_it_listens(policy, domain):
     paused = tracker(domain, user("request_human", "danger"), act("action_escalate", handoff_active=True))
     assert predicted(policy, paused, domain) == "action_listen"
