@@ -2,15 +2,18 @@
 
 Run: ``.venv/bin/python bench/mot_tagger.py [--model models/xiaoshuidi.tar.gz]``
 
-Two hand-labelled sets of realistic customer turns, never used for training, each turn labelled with
-its moment, its danger reasons and the conversation context the tagger needs (turn in session, what
-the assistant did before, fallbacks, repeats, whether the reply resolves the need):
+Three hand-labelled sets of realistic customer turns, never used for training, each turn labelled
+with its moment, its danger reasons and the conversation context the tagger needs (turn in session,
+what the assistant did before, fallbacks, repeats, whether the reply resolves the need):
 
-- ``bench/data/mot_turns.yml`` (342 turns, the *development* set): the lexicon and the tagger's rules
+- ``bench/data/mot_turns.yml`` (342 turns, *development* set): the lexicon and the tagger's rules
   were tuned on its mistakes, so its figures are optimistic;
-- ``bench/data/mot_turns_fresh.yml`` (141 turns, the *blind* set): written after that tuning by
-  someone who had seen neither the lexicon nor the development set, and measured without further
-  tuning. Its figures are the ones to quote.
+- ``bench/data/mot_turns_fresh.yml`` (141 turns): written blind on 2026-12-01, measured blind once
+  (accuracy 0.858, danger P 0.831 / R 0.925), then used for the second round of tuning on
+  2026-12-02: a *development* set since;
+- ``bench/data/mot_turns_blind2.yml`` (190 turns, the *blind* set): written on 2026-12-02 after
+  that tuning by someone who had seen neither the lexicon nor the other sets, and not tuned on.
+  Its figures are the ones to quote.
 
 Every text is parsed by the trained model (intent, confidence, emotion), the features are built as
 the action server builds them, and the tagger decides.
@@ -230,7 +233,7 @@ def main() -> int:
     parser.add_argument("--model", default=str(ROOT / "models" / "xiaoshuidi.tar.gz"))
     parser.add_argument(
         "--data", nargs="+",
-        default=[str(ROOT / "bench" / "data" / "mot_turns.yml"), str(ROOT / "bench" / "data" / "mot_turns_fresh.yml")],
+        default=[str(ROOT / "bench" / "data" / name) for name in ("mot_turns.yml", "mot_turns_fresh.yml", "mot_turns_blind2.yml")],
     )
     args = parser.parse_args()
     paths = [Path(path).resolve() for path in args.data]

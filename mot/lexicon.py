@@ -24,11 +24,12 @@ POSITIVE_WORDS: Tuple[str, ...] = (
     "点赞", "赞", "给力", "专业", "负责", "耐心", "及时", "真快", "很快", "挺快", "效率高", "靠谱",
     "放心", "安心", "开心", "高兴", "棒", "好评", "热情", "周到", "解决了", "来水了", "修好了",
     "好了", "方便", "感激", "暖心", "贴心", "优秀", "厉害", "哈哈", "惊喜", "感动", "省心", "省事",
+    "表扬", "刮目相看", "哇塞", "佩服", "服气",
 )
 # Relief and delight that name the outcome instead of thanking: "终于来水了", "这下放心了",
 # "没想到这么快". They count as positive words and mark a highlight (a positive emotional peak).
 RELIEF_CUES: Tuple[str, ...] = (
-    "终于", "总算", "这下", "松了口气", "松口气", "来水了", "水来了", "放心了", "没想到", "想不到",
+    "终于", "总算", "这下", "松了一口气", "松了口气", "松口气", "石头落地", "来水了", "水来了", "放心了", "没想到", "想不到",
     "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙",
 )
 NEGATIVE_WORDS: Tuple[str, ...] = (
@@ -56,14 +57,21 @@ SARCASM_CUES: Tuple[str, ...] = (
     "还以为", "真棒", "真行", "真厉害", "真是高", "'高'", "“高”", "好样的", "可真", "呵呵", "谢谢你们哦",
     "谢谢你们啊让", "感谢你们让", "谢谢你们让", "托你们的福", "免费红糖水", "服务真好啊", "效率真高",
     "真有你们的", "好家伙", "倒是挺", "倒是很", "倒挺", "倒是积极", "笑死", "套餐", "一点没涨",
+    "好一个", "合着",
 )
+# "还以为要等好几天，没想到今天就修好了": a belief the outcome proved wrong is relief, not sarcasm.
+BELIEF_CUE = "还以为"
+BELIEF_PROVED_WRONG = ("没想到", "想不到", "原来", "结果", "谁知", "哪知", "居然", "竟然")
 # A short reply that takes an answer in ("收到", "知道了，我明天去营业厅", "行 我这就去交").
 ACKNOWLEDGEMENTS: Tuple[str, ...] = (
     "收到", "知道了", "明白", "了解", "懂了", "好的", "好嘞", "好吧", "行", "可以", "嗯", "ok", "okay",
     "不用了", "没了", "没有了", "那我", "好，", "好,", "好 ",
 )
 # ...unless it goes on to ask for something new ("好的，再帮我查下水费").
-NEW_REQUEST_MARKERS: Tuple[str, ...] = ("帮我", "再查", "再问", "还有个", "还有一", "另外", "请问", "麻烦")
+NEW_REQUEST_MARKERS: Tuple[str, ...] = (
+    "帮我", "再查", "再问", "还有个", "还有一", "另外", "请问", "麻烦", "能不能", "可不可以", "能否", "啥",
+    "什么", "怎么", "多久", "几点",
+)
 RHETORICAL_CUES: Tuple[str, ...] = (
     "能坚持几天", "自己喝吗", "自己敢喝", "你们喝吗", "这就是你们的服务", "有人管吗", "有没有人",
     "还要等多久", "要等到什么时候", "等到猴年马月", "是不是要", "难道", "凭什么", "还让不让人",
@@ -84,11 +92,20 @@ EMERGENCY_CUES: Tuple[str, ...] = (
 )
 # An emergency word in a question about what to do *if* it happens, or about the repair hotline,
 # is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
-HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时")
+HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会")
+# ...nor news of somewhere else: "看新闻说高新区那边爆管了".
+HEARSAY_MARKERS: Tuple[str, ...] = ("听说", "看新闻", "新闻说", "新闻里", "新闻上", "网上说", "看到新闻")
 # ...nor is one the customer looks back on: "上次爆管修得很快", "之前打12345反映的问题解决了".
 PAST_MARKERS: Tuple[str, ...] = ("上次", "上回", "之前", "以前", "去年")
 # "爆管抢修是打哪个电话", "报修热线多少": a question for the hotline, asked ahead of need.
 HOTLINE_QUESTION = re.compile(r"(抢修|报修|维修)[^，。,.]{0,6}(电话|热线|号码)")
+# "12345让我找你们", "打12345问的 他们说…": the hotline sent the customer here; it is no threat.
+HOTLINE_REFERRAL = re.compile(r"(12345|市长热线)[^，。,.\s]{0,4}?(说|让|叫|转|问的|问过|那边)")
+# "人工客服几点上班", "投诉一般是怎么个流程": asking how the service works, ahead of any need of it.
+SERVICE_INFO_QUESTION = re.compile(
+    r"(几点|什么时候|啥时候)[^，。,.]{0,3}(上班|下班|有人|在线|开始|营业)|上班时间|工作时间|服务时间"
+    r"|(怎么个|什么|啥)?流程|步骤是|了解一下"
+)
 VULNERABLE_CUES: Tuple[str, ...] = (
     "老人", "老人家", "老母亲", "老父亲", "老太太", "老爷子", "奶奶", "爷爷", "外婆", "外公", "瘫痪",
     "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
@@ -121,7 +138,7 @@ CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时�
 _CN_NUMBER = "一二两三四五六七八九十几好多半"
 DAYS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:天|日|个?星期|周)")
 HOURS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:个)?\s*(?:小时|钟头)")
-NO_WATER_PATTERN = re.compile(r"没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
+NO_WATER_PATTERN = re.compile(r"停了[^，。,.]{0,4}水|没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
 LONG_NUMBER = re.compile(r"\d{6,}")
 EXCLAMATIONS = re.compile(r"[!！]{2,}")
 QUESTION_RUN = re.compile(r"[?？]{2,}")
@@ -169,6 +186,7 @@ class TextCues:
     hours_suffered: float = 0.0
     mentions_no_water: bool = False
     acknowledgement: bool = False  # the message takes an answer in and asks nothing new
+    service_info_question: bool = False  # "人工客服几点上班": how the service works, not a need of it
 
     @property
     def waited_days(self) -> float:
@@ -243,6 +261,7 @@ def read_cues(text: str) -> TextCues:
     repeated = _present(text, REPEATED_CONTACT_CUES) + tuple(m.group() for m in REPEATED_PATTERN.finditer(text))
     anxiety = [w for s, w in _find(text, ANXIETY_WORDS) if not _negated(text, s)]
 
+    info_question = bool(SERVICE_INFO_QUESTION.search(text)) and not anger
     days = [_cn_number(m.group(1)) for m in DAYS_PATTERN.finditer(text)]
     hours = [_cn_number(m.group(1)) for m in HOURS_PATTERN.finditer(text)]
     return TextCues(
@@ -252,16 +271,16 @@ def read_cues(text: str) -> TextCues:
         anxiety=tuple(anxiety),
         calm=tuple(calm),
         intensifiers=_present(text, INTENSIFIERS),
-        sarcasm=_present(text, SARCASM_CUES),
+        sarcasm=_sarcasm(text),
         rhetorical=_present(text, RHETORICAL_CUES),
         # "12345" is the citizens' hotline only when it is not part of an account or phone number.
-        threat=_current(LONG_NUMBER.sub(lambda m: "　" * len(m.group()), text), THREAT_CUES),
+        threat=_current(HOTLINE_REFERRAL.sub(_blank, LONG_NUMBER.sub(_blank, text)), THREAT_CUES),
         emergency=() if HOTLINE_QUESTION.search(text) else _current(text, EMERGENCY_CUES),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
-        requested_human=_present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST),
-        complaint=_present(text, COMPLAINT_CUES, exclusions=NOT_COMPLAINT),
+        requested_human=() if info_question else _present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST),
+        complaint=() if info_question else _present(text, COMPLAINT_CUES, exclusions=NOT_COMPLAINT),
         exclamation_runs=len(EXCLAMATIONS.findall(text)),
         question_runs=len(QUESTION_RUN.findall(text)),
         accusing_questions=len(ACCUSING_QUESTION.findall(text)),
@@ -269,19 +288,33 @@ def read_cues(text: str) -> TextCues:
         hours_suffered=max(hours, default=0.0),
         mentions_no_water=bool(NO_WATER_PATTERN.search(text)),
         acknowledgement=_acknowledges(text),
+        service_info_question=info_question,
     )
 
 
-def _current(text: str, cues: Sequence[str], exclusions: Sequence[str] = ()) -> Tuple[str, ...]:
-    """Cue words about what is happening now: less those in a hypothetical ("万一爆管了找谁"), in a
-    look back ("上次爆管修得很快") or in ``exclusions`` ("爆管抢修是打哪个电话")."""
+def _current(text: str, cues: Sequence[str]) -> Tuple[str, ...]:
+    """Cue words about what is happening now: less those in a hypothetical ("万一爆管了找谁") or in a
+    look back ("上次爆管修得很快"). A question for the repair hotline is handled by the caller."""
     found = []
-    for start, word in _find(_masked(text, exclusions), cues):
+    for start, word in _find(text, cues):
         clause_start = max(text.rfind(mark, 0, start) for mark in "，。,.！!？?；;")
         clause = text[clause_start + 1 : start]
-        if not any(marker in clause for marker in HYPOTHETICAL_MARKERS + PAST_MARKERS):
+        if not any(marker in clause for marker in HYPOTHETICAL_MARKERS + PAST_MARKERS + HEARSAY_MARKERS):
             found.append(word)
     return tuple(found)
+
+
+def _sarcasm(text: str) -> Tuple[str, ...]:
+    """Sarcasm cues, less "还以为" when what follows proves the belief wrong ("…没想到今天就修好了")."""
+    found = _present(text, SARCASM_CUES)
+    start = text.find(BELIEF_CUE)
+    if start >= 0 and any(text.find(marker, start) > start for marker in BELIEF_PROVED_WRONG):
+        found = tuple(word for word in found if word != BELIEF_CUE)
+    return found
+
+
+def _blank(match: "re.Match[str]") -> str:
+    return "　" * len(match.group())
 
 
 def _acknowledges(text: str) -> bool:

@@ -7,9 +7,10 @@ lives in ``TaggerThresholds``. Nothing here knows Rasa: the action server builds
 the tracker (``actions.moments``) and the benchmark builds them from a labelled file.
 
 Precedence, highest first: danger (any reason) > service (the assistant's reply to this turn met the
-need) > highlight (a clearly positive peak, or a reaction to the assistant exceeding the promise) >
-closing (thanks, goodbye, "没有了" after an answer, a rating of 3–5) > opening (first turn of a
-session) > listening.
+need) > a rating of 3–5 is closing ("5分 满意" answers the closing question; "5分！太给力了" praises
+too and is read as below) >
+highlight (a clearly positive peak, or a reaction to the assistant exceeding the promise) > closing
+(thanks, goodbye, "没有了" after an answer) > opening (first turn of a session) > listening.
 """
 from __future__ import annotations
 
@@ -67,6 +68,10 @@ NEED_INTENTS: FrozenSet[str] = frozenset(
 FAULT_INTENTS: FrozenSet[str] = frozenset(
     {"report_leak", "report_no_water", "low_pressure", "water_quality", "meter_issue"}
 )
+# Needs for information or paperwork, not reports of a problem with the water.
+INFORMATION_INTENTS: FrozenSet[str] = frozenset(
+    {"ask_price", "ask_office", "open_account", "transfer_account", "close_account", "query_bill", "pay_bill"}
+)
 CLOSING_INTENTS: FrozenSet[str] = frozenset({"thank", "goodbye"})
 PRAISE_INTENTS: FrozenSet[str] = frozenset({"praise"})
 GREETING_INTENTS: FrozenSet[str] = frozenset({"greet"})
@@ -80,6 +85,9 @@ class TaggerThresholds:
 
     intent_confidence: float = 0.5  # an intent counts as a signal from this confidence on
     anger_intensity: float = 0.55  # anger at least this intense is a danger moment
+    # ...or this intense when said as sarcasm or a rhetorical attack ("谢谢你们让我没法洗脸 真是贴心"):
+    # a calm surface is how such anger is written, so its reading is lower
+    cutting_anger_intensity: float = 0.45
     negative_valence_for_waiting: float = -0.2  # waiting turns into danger only when the customer is unhappy
     waiting_minutes: float = 15.0  # an unresolved need older than this, with an unhappy customer
     repeated_fallbacks: int = 2  # consecutive turns the assistant did not understand
@@ -135,7 +143,9 @@ def _intent_is(features: TurnFeatures, names: FrozenSet[str], t: TaggerThreshold
 def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds()) -> Tuple[DangerReason, ...]:
     """Every DESIGN §3 trigger present in this turn, in a fixed order."""
     cues, emotion = features.cues, features.emotion
-    intent_counts = not features.answering_survey
+    # What the NLU makes of a survey answer ("解决了") or of a question about how the service works
+    # ("人工客服几点上班": request_human) is no signal; the words and the emotion still are.
+    intent_counts = not features.answering_survey and not cues.service_info_question
     reasons: List[DangerReason] = []
     if (intent_counts and _intent_is(features, frozenset({"request_human"}), t)) or cues.requested_human:
         reasons.append(DangerReason.REQUESTED_HUMAN)
@@ -144,7 +154,9 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     complaint_intent = _intent_is(features, frozenset({"complain"}), t) and emotion.label is not EmotionLabel.POSITIVE
     if (intent_counts and complaint_intent) or cues.complaint:
         reasons.append(DangerReason.COMPLAINT)
-    if emotion.label is EmotionLabel.ANGER and emotion.intensity >= t.anger_intensity:
+    cutting = bool(cues.sarcasm or cues.rhetorical)
+    needed = t.cutting_anger_intensity if cutting else t.anger_intensity
+    if emotion.label is EmotionLabel.ANGER and emotion.intensity >= needed:
         reasons.append(DangerReason.ANGER)
     if cues.threat:
         reasons.append(DangerReason.THREAT)
@@ -164,11 +176,14 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
         reasons.append(DangerReason.REPEATED_FAILURE)
     if features.rating is not None and features.rating <= 2:
         reasons.append(DangerReason.LOW_RATING)
+    # An elderly or sick person is at risk when the water is the problem, not when the customer
+    # asks about a reduced tariff for them ("家里有老人 七十岁以上能申请优惠水价吗").
+    asks_for_information = _intent_is(features, INFORMATION_INTENTS, t)
     affected = (
         features.intent in FAULT_INTENTS
         or cues.mentions_no_water
         or cues.emergency
-        or emotion.label in (EmotionLabel.ANXIETY, EmotionLabel.ANGER)
+        or (emotion.label in (EmotionLabel.ANXIETY, EmotionLabel.ANGER) and not asks_for_information)
     )
     if cues.vulnerable and affected and emotion.label is not EmotionLabel.POSITIVE:
         reasons.append(DangerReason.VULNERABLE)
@@ -204,6 +219,15 @@ def is_closing(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds())
     return after_answer and (_intent_is(features, ACKNOWLEDGING_INTENTS, t) or features.cues.acknowledgement)
 
 
+# Words of the rating scale itself: "5分 满意" rates, "5分！太给力了" praises as well.
+RATING_SCALE_WORDS: FrozenSet[str] = frozenset({"满意", "好评", "还行", "一般"})
+
+
+def _praises_beyond_rating(features: TurnFeatures) -> bool:
+    cues = features.cues
+    return bool(cues.relief) or any(word not in RATING_SCALE_WORDS for word in cues.positive)
+
+
 def tag_turn(features: TurnFeatures, thresholds: TaggerThresholds = TaggerThresholds()) -> MomentTag:
     """The moment of one customer turn (precedence in the module docstring)."""
     reasons = danger_reasons(features, thresholds)
@@ -211,6 +235,8 @@ def tag_turn(features: TurnFeatures, thresholds: TaggerThresholds = TaggerThresh
         moment = Moment.DANGER
     elif features.resolution_delivered:
         moment = Moment.SERVICE
+    elif features.rating is not None and not _praises_beyond_rating(features):
+        moment = Moment.CLOSING  # "5分 满意": a rating of 3–5 (1–2 is danger) answers the closing question
     elif is_highlight(features, thresholds):
         moment = Moment.HIGHLIGHT
     elif is_closing(features, thresholds):

@@ -32,6 +32,8 @@ _RATING_PREFIX = re.compile(r"^(我|就|只|那|那就|给|给你|给你们|打|
 _RATING_SUFFIX = re.compile(r"(吧|啦|了|呢|哈|哦|喔|好评|差评)+[。.!！~～]?$")
 # A rating with its unit inside a longer answer: "1分，问了半天啥也没解决", "五星！师傅人特别好".
 _RATING_IN_TEXT = re.compile(r"(?<![0-9０-９])([1-5１-５一二两三四五])\s*(分|星|颗星)(?!钟|钱|半)")
+_ANY_DIGIT = re.compile(r"[0-9０-９]")
+_PARTS = re.compile(r"[\s,，。;；!！~～、]+")
 LOW_RATING_MAX = 2
 
 
@@ -51,16 +53,40 @@ def parse_rating(text: str) -> Optional[int]:
     ("非常满意"). Two different ratings in one answer are no answer.
     """
     text = (text or "").strip()
+    score = _whole_rating(text)
+    if score is not None:
+        return score
+    found = {_score(m.group(1)) for m in _RATING_IN_TEXT.finditer(text)}
+    if len(found) == 1:
+        return found.pop()
+    # "不满意 就2吧", "满意 5": the parts that are a digit agree, or else the worded ones do.
+    parts = [part for part in _PARTS.split(text) if part]
+    for reader in (_digit_rating, _worded_rating):
+        found = {reader(part) for part in parts} - {None}
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
+def _whole_rating(text: str) -> Optional[int]:
+    """The rating ``text`` is as a whole: a digit with fillers, or a worded one ("很满意")."""
+    score = _digit_rating(text)
+    return score if score is not None else _worded_rating(text)
+
+
+def _digit_rating(text: str) -> Optional[int]:
     bare = _RATING_SUFFIX.sub("", _RATING_PREFIX.sub("", text)).strip()
     for candidate in (text, bare):
         match = _ONLY_RATING.match(candidate)
         if match:
             return _score(match.group(1))
-    found = {_score(m.group(1)) for m in _RATING_IN_TEXT.finditer(text)}
-    if len(found) == 1:
-        return found.pop()
+    return None
+
+
+def _worded_rating(text: str) -> Optional[int]:
     for words, score in _WORDED:
-        if text.startswith(words) and len(text) <= len(words) + 3:
+        rest = text[len(words):]
+        if text.startswith(words) and len(rest) <= 3 and not _ANY_DIGIT.search(rest):
             return score
     return None
 

@@ -38,6 +38,14 @@ from mot.lexicon import read_cues
         ("你解决不了就让能解决的人来", "requested_human", ("能解决的人",)),
         ("我爸七十多岁了", "vulnerable", ("七十多岁",)),
         ("问了四五次了", "repeated_contact", ("问了四五次",)),
+        ("还以为要等好几天 没想到今天就修好了", "sarcasm", ()),  # the belief proved wrong: relief
+        ("好一个预计18点恢复", "sarcasm", ("好一个",)),
+        ("看新闻说高新区那边爆管了 我们这会受影响吗", "emergency", ()),
+        ("我打12345问的 他们说这事找你们", "threat", ()),
+        ("12345让我来这儿问", "threat", ()),
+        ("你们人工客服几点上班啊", "requested_human", ()),
+        ("请问投诉一般是怎么个流程", "complaint", ()),
+        ("转人工！！气死了 什么破流程", "requested_human", ("转人工",)),  # angry: a request, not a question
     ],
 )
 def test_cues(text: str, field: str, expected: tuple) -> None:
@@ -50,6 +58,12 @@ def test_cues(text: str, field: str, expected: tuple) -> None:
 )
 def test_how_long_the_customer_has_suffered(text: str, days: float) -> None:
     assert read_cues(text).waited_days == pytest.approx(days)
+
+
+def test_a_service_info_question_is_flagged() -> None:
+    assert read_cues("人工客服几点上班").service_info_question
+    assert not read_cues("人工客服几点上班 气死了").service_info_question
+    assert read_cues("高新区停了两天水了").mentions_no_water
 
 
 def test_full_width_digits_and_spaces_are_normalised() -> None:
@@ -87,7 +101,8 @@ def test_reading_is_bounded_and_round_trips() -> None:
 @pytest.mark.parametrize(
     "text, acknowledges",
     [("收到", True), ("知道了，我明天去营业厅办", True), ("行 我这就去交", True), ("好的 那师傅几点来？", False),
-     ("好的，再帮我查下水费", False), ("水管爆了", False)],
+     ("好的，再帮我查下水费", False), ("水管爆了", False), ("好的 那师傅来之前我需要准备啥不", False),
+     ("嗯 有点急 能不能早点安排", False)],
 )
 def test_acknowledgement(text: str, acknowledges: bool) -> None:
     assert read_cues(text).acknowledgement is acknowledges
