@@ -24,7 +24,8 @@ POSITIVE_WORDS: Tuple[str, ...] = (
     "点赞", "赞", "给力", "专业", "负责", "耐心", "及时", "真快", "很快", "挺快", "效率高", "靠谱",
     "放心", "安心", "开心", "高兴", "棒", "好评", "热情", "周到", "解决了", "来水了", "修好了",
     "好了", "方便", "感激", "暖心", "贴心", "优秀", "厉害", "哈哈", "惊喜", "感动", "省心", "省事",
-    "表扬", "刮目相看", "哇塞", "佩服", "服气",
+    "表扬", "刮目相看", "哇塞", "佩服", "服气", "聪明", "不愧", "满分", "强多了", "夸一下", "夸夸", "神速",
+    "这么高效", "效率这么高",
 )
 # Relief and delight that name the outcome instead of thanking: "终于来水了", "这下放心了",
 # "没想到这么快". They count as positive words and mark a highlight (a positive emotional peak).
@@ -42,6 +43,7 @@ ANGER_WORDS: Tuple[str, ...] = (
     "骗子", "欺负", "不像话", "太过分", "过分", "岂有此理", "混蛋", "滚", "踢皮球", "推卸", "敷衍",
     "糊弄", "耍", "吃干饭", "不作为", "到底管不管", "还管不管", "管不管", "有没有人管", "什么态度",
     "态度太差", "态度差", "态度恶劣", "凭什么", "什么意思", "给个说法", "讨个说法", "要个说法",
+    "白说", "算是服了", "😤", "😡", "🤬", "💢",
 )
 ANXIETY_WORDS: Tuple[str, ...] = (
     "急", "着急", "急死", "快点", "赶紧", "尽快", "马上", "怎么办", "咋办", "害怕", "吓人", "吓死",
@@ -61,7 +63,8 @@ SARCASM_CUES: Tuple[str, ...] = (
 )
 # "还以为要等好几天，没想到今天就修好了": a belief the outcome proved wrong is relief, not sarcasm.
 BELIEF_CUE = "还以为"
-BELIEF_PROVED_WRONG = ("没想到", "想不到", "原来", "结果", "谁知", "哪知", "居然", "竟然")
+# Where the believed clause ends: punctuation or the turn to what really happened.
+BELIEF_CLAUSE_ENDS: Tuple[str, ...] = ("，", "。", ",", ".", "！", "!", "没想到", "想不到", "原来", "结果", "谁知")
 # A short reply that takes an answer in ("收到", "知道了，我明天去营业厅", "行 我这就去交").
 ACKNOWLEDGEMENTS: Tuple[str, ...] = (
     "收到", "知道了", "明白", "了解", "懂了", "好的", "好嘞", "好吧", "行", "可以", "嗯", "ok", "okay",
@@ -88,11 +91,14 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "漫到", "漫出", "淹了", "被淹", "淹到", "泡了", "水流成河", "街上全是水", "马路上全是水", "路面塌",
     "塌陷", "漏电", "触电", "进了配电", "拉肚子", "腹泻", "中毒", "喝了不舒服", "喝了肚子", "呕吐",
     "送医院", "住院", "有虫", "虫子", "蚯蚓", "血红", "发臭", "刺鼻", "化学味", "汽油味", "进水了",
-    "成河", "都泡着", "泡着呢", "泡水了", "往上冒", "往外冒", "上吐下泻",
+    "成河", "都泡着", "泡着呢", "泡水了", "往上冒", "往外冒", "上吐下泻", "冻裂", "全是水", "漏到我家",
+    "漏到楼下", "渗到", "往下滴", "顶开", "掉下去",
 )
 # An emergency word in a question about what to do *if* it happens, or about the repair hotline,
 # is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
-HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会")
+HYPOTHETICAL_MARKERS: Tuple[str, ...] = (
+    "如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会", "本来", "差点",
+)
 # ...nor news of somewhere else: "看新闻说高新区那边爆管了".
 HEARSAY_MARKERS: Tuple[str, ...] = ("听说", "看新闻", "新闻说", "新闻里", "新闻上", "网上说", "看到新闻")
 # ...nor is one the customer looks back on: "上次爆管修得很快", "之前打12345反映的问题解决了".
@@ -100,7 +106,9 @@ PAST_MARKERS: Tuple[str, ...] = ("上次", "上回", "之前", "以前", "去年
 # "爆管抢修是打哪个电话", "报修热线多少": a question for the hotline, asked ahead of need.
 HOTLINE_QUESTION = re.compile(r"(抢修|报修|维修)[^，。,.]{0,6}(电话|热线|号码)")
 # "12345让我找你们", "打12345问的 他们说…": the hotline sent the customer here; it is no threat.
-HOTLINE_REFERRAL = re.compile(r"(12345|市长热线)[^，。,.\s]{0,4}?(说|让|叫|转|问的|问过|那边)")
+HOTLINE_REFERRAL = re.compile(
+    r"(12345|市长热线)[^，。,.\s]{0,4}?(说|让|叫|转|问的|问过|那边|是不是|怎么打|怎么拨|是多少|号码)"
+)
 # "人工客服几点上班", "投诉一般是怎么个流程": asking how the service works, ahead of any need of it.
 SERVICE_INFO_QUESTION = re.compile(
     r"(几点|什么时候|啥时候)[^，。,.]{0,3}(上班|下班|有人|在线|开始|营业)|上班时间|工作时间|服务时间"
@@ -108,7 +116,7 @@ SERVICE_INFO_QUESTION = re.compile(
 )
 VULNERABLE_CUES: Tuple[str, ...] = (
     "老人", "老人家", "老母亲", "老父亲", "老太太", "老爷子", "奶奶", "爷爷", "外婆", "外公", "瘫痪",
-    "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
+    "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "腹透", "血透", "出院", "老头子", "老伴", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
     "宝宝", "小孩", "孩子", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧", "腿脚不好",
     "行动不便", "一个人住", "独自在家", "下不了楼", "拄拐", "老两口",
 )
@@ -129,7 +137,10 @@ HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "人工", "转人工", "真人", "客服人员", "找个人", "找个活人", "活人", "坐席", "接线员", "值班的人",
     "你们领导", "找领导", "负责人", "经理", "能解决的人", "能做主", "说了算的", "管事的",
 )
-NOT_HUMAN_REQUEST: Tuple[str, ...] = ("人工智能", "不用人工", "不要人工", "不需要人工")
+NOT_HUMAN_REQUEST: Tuple[str, ...] = (
+    "人工智能", "不用人工", "不要人工", "不需要人工", "不用转人工", "不要转人工", "不需要转人工", "不转人工",
+    "不找人工",
+)
 COMPLAINT_CUES: Tuple[str, ...] = ("投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题")
 NOT_COMPLAINT: Tuple[str, ...] = ("不是投诉", "不投诉", "不是要投诉", "不算投诉", "不想投诉")
 CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时候", "有空的时候", "慢慢来")
@@ -138,7 +149,7 @@ CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时�
 _CN_NUMBER = "一二两三四五六七八九十几好多半"
 DAYS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:天|日|个?星期|周)")
 HOURS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:个)?\s*(?:小时|钟头)")
-NO_WATER_PATTERN = re.compile(r"停了[^，。,.]{0,4}水|没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
+NO_WATER_PATTERN = re.compile(r"停了[^，。,.]{0,4}水|水一停|没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
 LONG_NUMBER = re.compile(r"\d{6,}")
 EXCLAMATIONS = re.compile(r"[!！]{2,}")
 QUESTION_RUN = re.compile(r"[?？]{2,}")
@@ -280,7 +291,7 @@ def read_cues(text: str) -> TextCues:
         repeated_contact=repeated,
         relief=tuple(relief),
         requested_human=() if info_question else _present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST),
-        complaint=() if info_question else _present(text, COMPLAINT_CUES, exclusions=NOT_COMPLAINT),
+        complaint=() if info_question else _current(_masked(text, NOT_COMPLAINT), COMPLAINT_CUES),
         exclamation_runs=len(EXCLAMATIONS.findall(text)),
         question_runs=len(QUESTION_RUN.findall(text)),
         accusing_questions=len(ACCUSING_QUESTION.findall(text)),
@@ -305,10 +316,17 @@ def _current(text: str, cues: Sequence[str]) -> Tuple[str, ...]:
 
 
 def _sarcasm(text: str) -> Tuple[str, ...]:
-    """Sarcasm cues, less "还以为" when what follows proves the belief wrong ("…没想到今天就修好了")."""
+    """Sarcasm cues, less "还以为" when the message also states a good outcome outside the belief
+    ("真修好了 我还以为要等一礼拜", "还以为要等好几天，没想到今天就修好了"): a belief proved wrong
+    is relief. "还以为你们修好了呢" keeps it: the good word is inside what was believed."""
     found = _present(text, SARCASM_CUES)
     start = text.find(BELIEF_CUE)
-    if start >= 0 and any(text.find(marker, start) > start for marker in BELIEF_PROVED_WRONG):
+    if start < 0:
+        return found
+    ends = [i for i in (text.find(mark, start) for mark in BELIEF_CLAUSE_ENDS) if i > start]
+    end = min(ends, default=len(text))
+    outside = text[:start] + "　" * (end - start) + text[end:]
+    if _find(outside, POSITIVE_WORDS + RELIEF_CUES):
         found = tuple(word for word in found if word != BELIEF_CUE)
     return found
 

@@ -147,11 +147,14 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     # ("人工客服几点上班": request_human) is no signal; the words and the emotion still are.
     intent_counts = not features.answering_survey and not cues.service_info_question
     reasons: List[DangerReason] = []
-    if (intent_counts and _intent_is(features, frozenset({"request_human"}), t)) or cues.requested_human:
+    # A message that reads positive is no complaint and no request for a person unless it says so
+    # ("投诉", "转人工"): the NLU's complain intent on "之前还担心要等好几天，结果当天就好了" or its
+    # request_human on "我妈说你们师傅人特别好，非让我上来夸一下" is a confusion, not a signal.
+    reads_positive = emotion.label is EmotionLabel.POSITIVE
+    request_intent = _intent_is(features, frozenset({"request_human"}), t) and not reads_positive
+    if (intent_counts and request_intent) or cues.requested_human:
         reasons.append(DangerReason.REQUESTED_HUMAN)
-    # A message that reads positive is not a complaint unless it says so ("投诉"): the NLU's complain
-    # intent on "之前还担心要等好几天，结果当天就好了" is a confusion, not a signal.
-    complaint_intent = _intent_is(features, frozenset({"complain"}), t) and emotion.label is not EmotionLabel.POSITIVE
+    complaint_intent = _intent_is(features, frozenset({"complain"}), t) and not reads_positive
     if (intent_counts and complaint_intent) or cues.complaint:
         reasons.append(DangerReason.COMPLAINT)
     cutting = bool(cues.sarcasm or cues.rhetorical)
@@ -194,20 +197,23 @@ def is_highlight(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds(
     """A positive emotional peak: clearly positive emotion, praise, relief at the outcome, or
     delight when the assistant did more than it promised."""
     emotion = features.emotion
-    if emotion.valence < 0 or emotion.label in (EmotionLabel.ANGER, EmotionLabel.NEGATIVE):
+    if emotion.label in (EmotionLabel.ANGER, EmotionLabel.NEGATIVE):
         return False
-    needed = t.highlight_thanks_intensity if features.intent in CLOSING_INTENTS else t.highlight_intensity
-    clearly_positive = (
-        emotion.label is EmotionLabel.POSITIVE
-        and emotion.valence >= t.highlight_valence
-        and emotion.intensity >= needed
-    )
     if features.intent in GREETING_INTENTS:
         return False  # a cheerful "哈喽" opens a conversation; it is no peak
     praised = _intent_is(features, PRAISE_INTENTS, t)
     relieved = bool(features.cues.relief) and emotion.label is EmotionLabel.POSITIVE
     delighted_by_extra = features.assistant_last is AssistantAct.EXCEEDED
-    return clearly_positive or praised or relieved or delighted_by_extra
+    if praised or relieved or delighted_by_extra:
+        # what was said is the signal; the valence of a message that recalls the trouble
+        # ("之前对你们意见挺大的，这次是真服气") is pulled down by it
+        return True
+    needed = t.highlight_thanks_intensity if features.intent in CLOSING_INTENTS else t.highlight_intensity
+    return (
+        emotion.label is EmotionLabel.POSITIVE
+        and emotion.valence >= t.highlight_valence
+        and emotion.intensity >= needed
+    )
 
 
 def is_closing(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds()) -> bool:
@@ -219,8 +225,8 @@ def is_closing(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds())
     return after_answer and (_intent_is(features, ACKNOWLEDGING_INTENTS, t) or features.cues.acknowledgement)
 
 
-# Words of the rating scale itself: "5分 满意" rates, "5分！太给力了" praises as well.
-RATING_SCALE_WORDS: FrozenSet[str] = frozenset({"满意", "好评", "还行", "一般"})
+# Words of the rating scale and courtesy: "5分 满意", "给5 谢谢" rate; "5分！太给力了" praises as well.
+RATING_SCALE_WORDS: FrozenSet[str] = frozenset({"满意", "好评", "还行", "一般", "谢谢", "感谢", "多谢", "谢啦"})
 
 
 def _praises_beyond_rating(features: TurnFeatures) -> bool:

@@ -46,6 +46,14 @@ from mot.lexicon import read_cues
         ("你们人工客服几点上班啊", "requested_human", ()),
         ("请问投诉一般是怎么个流程", "complaint", ()),
         ("转人工！！气死了 什么破流程", "requested_human", ("转人工",)),  # angry: a request, not a question
+        ("卧槽 真修好了 我还以为要等一礼拜", "sarcasm", ()),  # the good outcome is outside the belief
+        ("还以为你们修好了呢，结果还是没水", "sarcasm", ("还以为",)),  # the good word is what was believed
+        ("之前投诉过一回已经处理好了", "complaint", ()),
+        ("不用转人工了，你这边说清楚了", "requested_human", ()),
+        ("顺便问下12345是不是直接拨就行", "threat", ()),
+        ("本来都准备打12345了，结果半小时就修好了", "threat", ()),
+        ("水管冻裂了厨房全是水", "emergency", ("冻裂", "全是水")),
+        ("我爸在家做腹透的", "vulnerable", ("腹透",)),
     ],
 )
 def test_cues(text: str, field: str, expected: tuple) -> None:

@@ -89,6 +89,23 @@ LABELLED = [
     # Danger beats opening, highlight beats closing.
     (turn("转人工", "request_human", turn_in_session=1), Moment.DANGER, (R.REQUESTED_HUMAN,)),
     (turn("太感谢了！", "thank", DELIGHTED), Moment.HIGHLIGHT, ()),
+    # A rating answers the closing question; one that praises as well is a highlight.
+    (turn("5分 满意", rating=5, emotion=DELIGHTED, assistant_last=AssistantAct.RATING_PROMPT), Moment.CLOSING, ()),
+    (turn("给5 谢谢", rating=5, emotion=DELIGHTED, assistant_last=AssistantAct.RATING_PROMPT), Moment.CLOSING, ()),
+    (turn("5分！太给力了", rating=5, emotion=DELIGHTED, assistant_last=AssistantAct.RATING_PROMPT),
+     Moment.HIGHLIGHT, ()),
+    # A question about how the service works is no request for a person, unless it is angry.
+    (turn("你们人工客服几点上班啊", "request_human", MILD_ANGER, turn_in_session=1), Moment.OPENING, ()),
+    (turn("人工客服几点上班 气死了", "request_human", ANGRY), Moment.DANGER, (R.REQUESTED_HUMAN, R.ANGER)),
+    # Anger said as sarcasm counts from a lower intensity than plain anger.
+    (turn("谢谢你们让我一早上没法洗脸 真是贴心", None, EmotionReading(EmotionLabel.ANGER, -0.5, 0.5)),
+     Moment.DANGER, (R.ANGER,)),
+    (turn("有点不高兴", None, EmotionReading(EmotionLabel.ANGER, -0.5, 0.5)), Moment.LISTENING, ()),
+    # Praise that reads positive is no request for a person, whatever the NLU says.
+    (turn("我妈说你们师傅人特别好，非让我上来夸一下", "request_human", DELIGHTED), Moment.HIGHLIGHT, ()),
+    # Praise whose valence the recalled trouble pulls below zero is still a highlight.
+    (turn("之前对你们意见挺大的，这次是真服气", "praise", EmotionReading(EmotionLabel.POSITIVE, -0.05, 0.4)),
+     Moment.HIGHLIGHT, ()),
 ]
 
 
