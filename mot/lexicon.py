@@ -24,7 +24,7 @@ POSITIVE_WORDS: Tuple[str, ...] = (
     "点赞", "赞", "给力", "专业", "负责", "耐心", "及时", "真快", "很快", "挺快", "效率高", "靠谱",
     "放心", "安心", "开心", "高兴", "棒", "好评", "热情", "周到", "解决了", "来水了", "修好了",
     "好了", "方便", "感激", "暖心", "贴心", "优秀", "厉害", "哈哈", "惊喜", "感动", "省心", "省事",
-    "表扬", "刮目相看", "哇塞", "佩服", "服气", "聪明", "不愧", "满分", "强多了", "夸一下", "夸夸", "神速",
+    "表扬", "刮目相看", "改观", "哇塞", "佩服", "服气", "聪明", "不愧", "满分", "强多了", "夸一下", "夸夸", "神速",
     "这么高效", "效率这么高",
 )
 # Relief and delight that name the outcome instead of thanking: "终于来水了", "这下放心了",
@@ -62,9 +62,15 @@ SARCASM_CUES: Tuple[str, ...] = (
     "好一个", "合着",
 )
 # "还以为要等好几天，没想到今天就修好了": a belief the outcome proved wrong is relief, not sarcasm.
-BELIEF_CUE = "还以为"
-# Where the believed clause ends: punctuation or the turn to what really happened.
-BELIEF_CLAUSE_ENDS: Tuple[str, ...] = ("，", "。", ",", ".", "！", "!", "没想到", "想不到", "原来", "结果", "谁知")
+# Cues that are sarcasm or sincere surprise: "好家伙 三天了还没修" vs "好家伙 一个电话没打就解决了".
+# Sincere when the message states a good outcome outside the cue's own clause.
+AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙")
+# Where a clause ends: punctuation, a space, or the turn to what really happened.
+CLAUSE_ENDS: Tuple[str, ...] = ("，", "。", ",", ".", "！", "!", "？", "?", " ", "没想到", "想不到", "原来", "结果", "谁知")
+# Ending the conversation in so many words: "先这样吧", "没别的事了".
+FAREWELL_CUES: Tuple[str, ...] = ("先这样", "就这样吧", "没别的事", "没有别的事", "没其他事", "不打扰了", "拜拜")
+# "比说好的时间还早到": measured against the promise, not a broken one.
+NOT_REPEATED_CONTACT: Tuple[str, ...] = ("比说好的", "跟说好的一样", "和说好的一样")
 # A short reply that takes an answer in ("收到", "知道了，我明天去营业厅", "行 我这就去交").
 ACKNOWLEDGEMENTS: Tuple[str, ...] = (
     "收到", "知道了", "明白", "了解", "懂了", "好的", "好嘞", "好吧", "行", "可以", "嗯", "ok", "okay",
@@ -88,11 +94,11 @@ THREAT_CUES: Tuple[str, ...] = (
 )
 EMERGENCY_CUES: Tuple[str, ...] = (
     "爆管", "爆了", "管子爆", "水管爆", "炸了", "喷水", "往外喷", "狂喷", "水柱", "水漫", "漫进",
-    "漫到", "漫出", "淹了", "被淹", "淹到", "泡了", "水流成河", "街上全是水", "马路上全是水", "路面塌",
+    "漫到", "漫出", "淹了", "被淹", "淹到", "水流成河", "街上全是水", "马路上全是水", "路面塌",
     "塌陷", "漏电", "触电", "进了配电", "拉肚子", "腹泻", "中毒", "喝了不舒服", "喝了肚子", "呕吐",
     "送医院", "住院", "有虫", "虫子", "蚯蚓", "血红", "发臭", "刺鼻", "化学味", "汽油味", "进水了",
     "成河", "都泡着", "泡着呢", "泡水了", "往上冒", "往外冒", "上吐下泻", "冻裂", "全是水", "漏到我家",
-    "漏到楼下", "渗到", "往下滴", "顶开", "掉下去",
+    "漏到楼下", "渗到", "往下滴", "顶开", "掉下去", "往天上喷", "往上喷", "消防栓", "油花", "漂着油", "褐色",
 )
 # An emergency word in a question about what to do *if* it happens, or about the repair hotline,
 # is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
@@ -102,7 +108,7 @@ HYPOTHETICAL_MARKERS: Tuple[str, ...] = (
 # ...nor news of somewhere else: "看新闻说高新区那边爆管了".
 HEARSAY_MARKERS: Tuple[str, ...] = ("听说", "看新闻", "新闻说", "新闻里", "新闻上", "网上说", "看到新闻")
 # ...nor is one the customer looks back on: "上次爆管修得很快", "之前打12345反映的问题解决了".
-PAST_MARKERS: Tuple[str, ...] = ("上次", "上回", "之前", "以前", "去年")
+PAST_MARKERS: Tuple[str, ...] = ("上次", "上回", "之前", "以前", "去年", "上个月", "上周", "上礼拜", "前阵子")
 # "爆管抢修是打哪个电话", "报修热线多少": a question for the hotline, asked ahead of need.
 HOTLINE_QUESTION = re.compile(r"(抢修|报修|维修)[^，。,.]{0,6}(电话|热线|号码)")
 # "12345让我找你们", "打12345问的 他们说…": the hotline sent the customer here; it is no threat.
@@ -112,7 +118,7 @@ HOTLINE_REFERRAL = re.compile(
 # "人工客服几点上班", "投诉一般是怎么个流程": asking how the service works, ahead of any need of it.
 SERVICE_INFO_QUESTION = re.compile(
     r"(几点|什么时候|啥时候)[^，。,.]{0,3}(上班|下班|有人|在线|开始|营业)|上班时间|工作时间|服务时间"
-    r"|(怎么个|什么|啥)?流程|步骤是|了解一下"
+    r"|(怎么个|什么|啥)?流程|步骤是|了解一下|开不开门|几点开门|开门吗|上不上班|周末上班"
 )
 VULNERABLE_CUES: Tuple[str, ...] = (
     "老人", "老人家", "老母亲", "老父亲", "老太太", "老爷子", "奶奶", "爷爷", "外婆", "外公", "瘫痪",
@@ -135,10 +141,12 @@ REPEATED_PATTERN = re.compile(
 )
 HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "人工", "转人工", "真人", "客服人员", "找个人", "找个活人", "活人", "坐席", "接线员", "值班的人",
-    "你们领导", "找领导", "负责人", "经理", "能解决的人", "能做主", "说了算的", "管事的",
+    "你们领导", "找领导", "能解决的人", "能做主", "说了算的", "管事的",
 )
+# A title is a request only when asked for: "叫你们经理来", not "我这个物业经理也松了口气".
+PERSON_TITLE_REQUEST = re.compile(r"(找|叫|让|要|请|喊|换)[^，。,.!！?？]{0,4}(经理|负责人|主管)")
 NOT_HUMAN_REQUEST: Tuple[str, ...] = (
-    "人工智能", "不用人工", "不要人工", "不需要人工", "不用转人工", "不要转人工", "不需要转人工", "不转人工",
+    "人工智能", "比人工", "不用人工", "不要人工", "不需要人工", "不用转人工", "不要转人工", "不需要转人工", "不转人工",
     "不找人工",
 )
 COMPLAINT_CUES: Tuple[str, ...] = ("投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题")
@@ -148,6 +156,8 @@ CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时�
 # "三天了", "两天没水", "48小时": how long the customer has already suffered.
 _CN_NUMBER = "一二两三四五六七八九十几好多半"
 DAYS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:天|日|个?星期|周)")
+# "从前天晚上到现在": a day named as the start of the trouble.
+DAYS_SINCE: Dict[str, float] = {"大前天": 3.0, "前天": 2.0, "昨天": 1.0}
 HOURS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:个)?\s*(?:小时|钟头)")
 NO_WATER_PATTERN = re.compile(r"停了[^，。,.]{0,4}水|水一停|没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
 LONG_NUMBER = re.compile(r"\d{6,}")
@@ -197,6 +207,7 @@ class TextCues:
     hours_suffered: float = 0.0
     mentions_no_water: bool = False
     acknowledgement: bool = False  # the message takes an answer in and asks nothing new
+    farewell: Tuple[str, ...] = ()  # "先这样吧", "没别的事了": the customer ends the conversation
     service_info_question: bool = False  # "人工客服几点上班": how the service works, not a need of it
 
     @property
@@ -238,21 +249,25 @@ def _present(text: str, cues: Sequence[str], exclusions: Sequence[str] = ()) -> 
     return tuple(word for _, word in _find(_masked(text, exclusions), cues))
 
 
-def normalise(text: str) -> str:
-    """Lower-case, full-width digits and letters to ASCII, spaces removed: what the lexicon reads."""
-    out = []
+def normalise(text: str, keep_spaces: bool = False) -> str:
+    """Lower-case, full-width digits and letters to ASCII, spaces removed: what the lexicon reads.
+    With ``keep_spaces`` each run of whitespace becomes one space instead (for clause boundaries)."""
+    out: List[str] = []
     for char in text:
         code = ord(char)
         if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
             char = chr(code - 0xFEE0)
         if not char.isspace():
             out.append(char.lower())
-    return "".join(out)
+        elif keep_spaces and out and out[-1] != " ":
+            out.append(" ")
+    return "".join(out).strip()
 
 
 def read_cues(text: str) -> TextCues:
     """Read the lexicon's signals from one customer message."""
-    text = normalise(text or "")
+    spaced = normalise(text or "", keep_spaces=True)
+    text = spaced.replace(" ", "")
     positive: List[str] = []
     negative: List[str] = []
     calm: List[str] = []
@@ -269,11 +284,14 @@ def read_cues(text: str) -> TextCues:
     anger = [w for s, w in _find(text, ANGER_WORDS) if not _negated(text, s)]
     relief = [w for s, w in _find(text, RELIEF_CUES) if not _negated(text, s)]
     vulnerable = _present(text, VULNERABLE_CUES) + tuple(m.group() for m in OLD_AGE_PATTERN.finditer(text))
-    repeated = _present(text, REPEATED_CONTACT_CUES) + tuple(m.group() for m in REPEATED_PATTERN.finditer(text))
+    repeated = _present(text, REPEATED_CONTACT_CUES, exclusions=NOT_REPEATED_CONTACT) + tuple(
+        m.group() for m in REPEATED_PATTERN.finditer(text)
+    )
     anxiety = [w for s, w in _find(text, ANXIETY_WORDS) if not _negated(text, s)]
 
     info_question = bool(SERVICE_INFO_QUESTION.search(text)) and not anger
     days = [_cn_number(m.group(1)) for m in DAYS_PATTERN.finditer(text)]
+    days += [n for word, n in DAYS_SINCE.items() if f"从{word}" in text or f"{word}到现在" in text]
     hours = [_cn_number(m.group(1)) for m in HOURS_PATTERN.finditer(text)]
     return TextCues(
         positive=tuple(positive),
@@ -282,7 +300,7 @@ def read_cues(text: str) -> TextCues:
         anxiety=tuple(anxiety),
         calm=tuple(calm),
         intensifiers=_present(text, INTENSIFIERS),
-        sarcasm=_sarcasm(text),
+        sarcasm=_sarcasm(spaced),
         rhetorical=_present(text, RHETORICAL_CUES),
         # "12345" is the citizens' hotline only when it is not part of an account or phone number.
         threat=_current(HOTLINE_REFERRAL.sub(_blank, LONG_NUMBER.sub(_blank, text)), THREAT_CUES),
@@ -290,7 +308,8 @@ def read_cues(text: str) -> TextCues:
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
-        requested_human=() if info_question else _present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST),
+        requested_human=() if info_question else _present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST)
+        + tuple(m.group(2) for m in PERSON_TITLE_REQUEST.finditer(text)),
         complaint=() if info_question else _current(_masked(text, NOT_COMPLAINT), COMPLAINT_CUES),
         exclamation_runs=len(EXCLAMATIONS.findall(text)),
         question_runs=len(QUESTION_RUN.findall(text)),
@@ -299,6 +318,7 @@ def read_cues(text: str) -> TextCues:
         hours_suffered=max(hours, default=0.0),
         mentions_no_water=bool(NO_WATER_PATTERN.search(text)),
         acknowledgement=_acknowledges(text),
+        farewell=_present(text, FAREWELL_CUES),
         service_info_question=info_question,
     )
 
@@ -315,19 +335,22 @@ def _current(text: str, cues: Sequence[str]) -> Tuple[str, ...]:
     return tuple(found)
 
 
-def _sarcasm(text: str) -> Tuple[str, ...]:
-    """Sarcasm cues, less "还以为" when the message also states a good outcome outside the belief
-    ("真修好了 我还以为要等一礼拜", "还以为要等好几天，没想到今天就修好了"): a belief proved wrong
-    is relief. "还以为你们修好了呢" keeps it: the good word is inside what was believed."""
-    found = _present(text, SARCASM_CUES)
-    start = text.find(BELIEF_CUE)
-    if start < 0:
-        return found
-    ends = [i for i in (text.find(mark, start) for mark in BELIEF_CLAUSE_ENDS) if i > start]
-    end = min(ends, default=len(text))
-    outside = text[:start] + "　" * (end - start) + text[end:]
-    if _find(outside, POSITIVE_WORDS + RELIEF_CUES):
-        found = tuple(word for word in found if word != BELIEF_CUE)
+def _sarcasm(spaced: str) -> Tuple[str, ...]:
+    """Sarcasm cues, less an ambiguous one ("还以为", "好家伙") when the message also states a good
+    outcome outside that cue's clause ("真修好了 我还以为要等一礼拜", "好家伙 这效率 一下就解决了").
+    "还以为你们修好了呢" keeps it: the good word is what was believed. ``spaced`` keeps the
+    customer's spaces, which end clauses in chat as commas do."""
+    found = _present(spaced.replace(" ", ""), SARCASM_CUES)
+    for cue in AMBIGUOUS_SARCASM:
+        start = spaced.find(cue)
+        if start < 0 or cue not in found:
+            continue
+        after = start + len(cue)
+        ends = [i for i in (spaced.find(mark, after) for mark in CLAUSE_ENDS) if i >= after]
+        end = min(ends, default=len(spaced))
+        outside = (spaced[:start] + "　" * (end - start) + spaced[end:]).replace(" ", "　")
+        if _find(outside, POSITIVE_WORDS + RELIEF_CUES):
+            found = tuple(word for word in found if word != cue)
     return found
 
 

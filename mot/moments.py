@@ -85,8 +85,9 @@ class TaggerThresholds:
 
     intent_confidence: float = 0.5  # an intent counts as a signal from this confidence on
     anger_intensity: float = 0.55  # anger at least this intense is a danger moment
-    # ...or this intense when said as sarcasm or a rhetorical attack ("谢谢你们让我没法洗脸 真是贴心"):
-    # a calm surface is how such anger is written, so its reading is lower
+    # ...or this intense when said in anger words ("气死我了"), as sarcasm or as a rhetorical attack
+    # ("谢谢你们让我没法洗脸 真是贴心"): the words leave no doubt, and sarcasm's calm surface lowers
+    # the reading
     cutting_anger_intensity: float = 0.45
     negative_valence_for_waiting: float = -0.2  # waiting turns into danger only when the customer is unhappy
     waiting_minutes: float = 15.0  # an unresolved need older than this, with an unhappy customer
@@ -157,7 +158,7 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     complaint_intent = _intent_is(features, frozenset({"complain"}), t) and not reads_positive
     if (intent_counts and complaint_intent) or cues.complaint:
         reasons.append(DangerReason.COMPLAINT)
-    cutting = bool(cues.sarcasm or cues.rhetorical)
+    cutting = bool(cues.sarcasm or cues.rhetorical or cues.anger)
     needed = t.cutting_anger_intensity if cutting else t.anger_intensity
     if emotion.label is EmotionLabel.ANGER and emotion.intensity >= needed:
         reasons.append(DangerReason.ANGER)
@@ -219,14 +220,16 @@ def is_highlight(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds(
 def is_closing(features: TurnFeatures, t: TaggerThresholds = TaggerThresholds()) -> bool:
     if features.rating is not None and features.rating >= 3:
         return True
-    if _intent_is(features, CLOSING_INTENTS, t):
+    if _intent_is(features, CLOSING_INTENTS, t) or features.cues.farewell:
         return True
     after_answer = features.assistant_last in (AssistantAct.ANSWERED, AssistantAct.RESOLVED)
     return after_answer and (_intent_is(features, ACKNOWLEDGING_INTENTS, t) or features.cues.acknowledgement)
 
 
 # Words of the rating scale and courtesy: "5分 满意", "给5 谢谢" rate; "5分！太给力了" praises as well.
-RATING_SCALE_WORDS: FrozenSet[str] = frozenset({"满意", "好评", "还行", "一般", "谢谢", "感谢", "多谢", "谢啦"})
+RATING_SCALE_WORDS: FrozenSet[str] = frozenset(
+    {"满意", "好评", "还行", "一般", "挺好", "不错", "很好", "谢谢", "感谢", "多谢", "谢啦"}
+)
 
 
 def _praises_beyond_rating(features: TurnFeatures) -> bool:

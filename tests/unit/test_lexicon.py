@@ -54,6 +54,15 @@ from mot.lexicon import read_cues
         ("本来都准备打12345了，结果半小时就修好了", "threat", ()),
         ("水管冻裂了厨房全是水", "emergency", ("冻裂", "全是水")),
         ("我爸在家做腹透的", "vulnerable", ("腹透",)),
+        ("好家伙 这效率 一个电话没打就解决了", "sarcasm", ()),
+        ("好家伙 三天了还没人来", "sarcasm", ("好家伙",)),
+        ("叫你们经理来跟我说", "requested_human", ("经理",)),
+        ("我这个物业经理也松了口气", "requested_human", ()),
+        ("比人工还好使", "requested_human", ()),
+        ("比说好的时间还早到了一个小时", "repeated_contact", ()),
+        ("说好的今天来 人呢", "repeated_contact", ("说好的",)),
+        ("谢谢 先这样吧", "farewell", ("先这样",)),
+        ("上个月爆管那次修得挺快", "emergency", ()),
     ],
 )
 def test_cues(text: str, field: str, expected: tuple) -> None:
@@ -72,6 +81,7 @@ def test_a_service_info_question_is_flagged() -> None:
     assert read_cues("人工客服几点上班").service_info_question
     assert not read_cues("人工客服几点上班 气死了").service_info_question
     assert read_cues("高新区停了两天水了").mentions_no_water
+    assert read_cues("从前天晚上到现在一滴水都没有").waited_days == 2.0
 
 
 def test_full_width_digits_and_spaces_are_normalised() -> None:
