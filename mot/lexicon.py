@@ -65,7 +65,9 @@ SARCASM_CUES: Tuple[str, ...] = (
 # Cues that are sarcasm or sincere surprise: "好家伙 三天了还没修" vs "好家伙 一个电话没打就解决了".
 # Sincere when the message states a good outcome outside the cue's own clause.
 AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙")
-# Where a clause ends: punctuation, a space, or the turn to what really happened.
+# Where a clause starts or ends, for the look-back and hypothetical checks.
+CLAUSE_MARKS = "，。,.！!？?；; "
+# Where a believed clause ends: punctuation, a space, or the turn to what really happened.
 CLAUSE_ENDS: Tuple[str, ...] = ("，", "。", ",", ".", "！", "!", "？", "?", " ", "没想到", "想不到", "原来", "结果", "谁知")
 # Ending the conversation in so many words: "先这样吧", "没别的事了".
 FAREWELL_CUES: Tuple[str, ...] = ("先这样", "就这样吧", "没别的事", "没有别的事", "没其他事", "不打扰了", "拜拜")
@@ -77,6 +79,10 @@ ACKNOWLEDGEMENTS: Tuple[str, ...] = (
     "不用了", "没了", "没有了", "那我", "好，", "好,", "好 ",
 )
 # ...unless it goes on to ask for something new ("好的，再帮我查下水费").
+# Question words that ask nothing: "好的，没什么了", "懂了，我知道怎么交了", "好的 几点都行".
+NOT_NEW_REQUEST: Tuple[str, ...] = (
+    "没什么", "没啥", "什么都", "怎么都", "几点都", "啥时候都", "什么时候都", "知道怎么", "知道什么",
+)
 NEW_REQUEST_MARKERS: Tuple[str, ...] = (
     "帮我", "再查", "再问", "还有个", "还有一", "另外", "请问", "麻烦", "能不能", "可不可以", "能否", "啥",
     "什么", "怎么", "多久", "几点",
@@ -98,13 +104,15 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "塌陷", "漏电", "触电", "进了配电", "拉肚子", "腹泻", "中毒", "喝了不舒服", "喝了肚子", "呕吐",
     "送医院", "住院", "有虫", "虫子", "蚯蚓", "血红", "发臭", "刺鼻", "化学味", "汽油味", "进水了",
     "成河", "都泡着", "泡着呢", "泡水了", "往上冒", "往外冒", "上吐下泻", "冻裂", "全是水", "漏到我家",
-    "漏到楼下", "渗到", "往下滴", "顶开", "掉下去", "往天上喷", "往上喷", "消防栓", "油花", "漂着油", "褐色",
+    "漏到楼下", "渗到", "往下滴", "顶开", "往天上喷", "往上喷", "油花", "漂着油",
 )
+NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
 # An emergency word in a question about what to do *if* it happens, or about the repair hotline,
 # is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
-HYPOTHETICAL_MARKERS: Tuple[str, ...] = (
-    "如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会", "本来", "差点",
-)
+HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会")
+# A threat the customer nearly made and did not: "本来都准备打12345了，结果半小时就修好了". (Only for
+# threats: "本来好好的 水管突然爆了" is an emergency.)
+COUNTERFACTUAL_MARKERS: Tuple[str, ...] = ("本来", "差点")
 # ...nor news of somewhere else: "看新闻说高新区那边爆管了".
 HEARSAY_MARKERS: Tuple[str, ...] = ("听说", "看新闻", "新闻说", "新闻里", "新闻上", "网上说", "看到新闻")
 # ...nor is one the customer looks back on: "上次爆管修得很快", "之前打12345反映的问题解决了".
@@ -113,13 +121,17 @@ PAST_MARKERS: Tuple[str, ...] = ("上次", "上回", "之前", "以前", "去年
 HOTLINE_QUESTION = re.compile(r"(抢修|报修|维修)[^，。,.]{0,6}(电话|热线|号码)")
 # "12345让我找你们", "打12345问的 他们说…": the hotline sent the customer here; it is no threat.
 HOTLINE_REFERRAL = re.compile(
-    r"(12345|市长热线)[^，。,.\s]{0,4}?(说|让|叫|转|问的|问过|那边|是不是|怎么打|怎么拨|是多少|号码)"
+    r"(12345|市长热线)[^，。,.\s]{0,4}?(让我|叫我|说让|那边说|那边让|转过来|问的|问过|是不是|怎么打|怎么拨|是多少|号码)"
 )
+# ...unless the customer is about to call it: "我就打12345问问你们领导".
+THREAT_CALL = re.compile(r"(要打|就打|马上打|去打|我打算打|再打)$")
 # "人工客服几点上班", "投诉一般是怎么个流程": asking how the service works, ahead of any need of it.
 SERVICE_INFO_QUESTION = re.compile(
     r"(几点|什么时候|啥时候)[^，。,.]{0,3}(上班|下班|有人|在线|开始|营业)|上班时间|工作时间|服务时间"
-    r"|(怎么个|什么|啥)?流程|步骤是|了解一下|开不开门|几点开门|开门吗|上不上班|周末上班"
+    r"|(怎么个|什么|啥)流程|步骤是|开不开门|几点开门|开门吗|上不上班|周末上班"
 )
+# ...which a demand in so many words overrides: "我要投诉，你们这是什么流程".
+EXPLICIT_DEMAND = re.compile(r"我要投诉|要投诉|投诉你们|转人工|找人工|要人工|叫人工")
 VULNERABLE_CUES: Tuple[str, ...] = (
     "老人", "老人家", "老母亲", "老父亲", "老太太", "老爷子", "奶奶", "爷爷", "外婆", "外公", "瘫痪",
     "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "腹透", "血透", "出院", "老头子", "老伴", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
@@ -144,7 +156,9 @@ HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "你们领导", "找领导", "能解决的人", "能做主", "说了算的", "管事的",
 )
 # A title is a request only when asked for: "叫你们经理来", not "我这个物业经理也松了口气".
-PERSON_TITLE_REQUEST = re.compile(r"(找|叫|让|要|请|喊|换)[^，。,.!！?？]{0,4}(经理|负责人|主管)")
+PERSON_TITLE_REQUEST = re.compile(r"(找|叫|让|请|喊|换)[^，。,.!！?？]{0,4}(经理|负责人|主管)")
+# "不用叫你们经理了": a title not asked for.
+TITLE_REQUEST_NEGATIONS: Tuple[str, ...] = ("不", "别", "没")
 NOT_HUMAN_REQUEST: Tuple[str, ...] = (
     "人工智能", "比人工", "不用人工", "不要人工", "不需要人工", "不用转人工", "不要转人工", "不需要转人工", "不转人工",
     "不找人工",
@@ -289,7 +303,7 @@ def read_cues(text: str) -> TextCues:
     )
     anxiety = [w for s, w in _find(text, ANXIETY_WORDS) if not _negated(text, s)]
 
-    info_question = bool(SERVICE_INFO_QUESTION.search(text)) and not anger
+    info_question = bool(SERVICE_INFO_QUESTION.search(text)) and not anger and not EXPLICIT_DEMAND.search(text)
     days = [_cn_number(m.group(1)) for m in DAYS_PATTERN.finditer(text)]
     days += [n for word, n in DAYS_SINCE.items() if f"从{word}" in text or f"{word}到现在" in text]
     hours = [_cn_number(m.group(1)) for m in HOURS_PATTERN.finditer(text)]
@@ -303,14 +317,14 @@ def read_cues(text: str) -> TextCues:
         sarcasm=_sarcasm(spaced),
         rhetorical=_present(text, RHETORICAL_CUES),
         # "12345" is the citizens' hotline only when it is not part of an account or phone number.
-        threat=_current(HOTLINE_REFERRAL.sub(_blank, LONG_NUMBER.sub(_blank, text)), THREAT_CUES),
-        emergency=() if HOTLINE_QUESTION.search(text) else _current(text, EMERGENCY_CUES),
+        threat=_current(_referrals_blanked(LONG_NUMBER.sub(_blank, spaced)), THREAT_CUES, COUNTERFACTUAL_MARKERS),
+        emergency=() if HOTLINE_QUESTION.search(text) else _current(_masked(spaced, NOT_EMERGENCY), EMERGENCY_CUES),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
         requested_human=() if info_question else _present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST)
-        + tuple(m.group(2) for m in PERSON_TITLE_REQUEST.finditer(text)),
-        complaint=() if info_question else _current(_masked(text, NOT_COMPLAINT), COMPLAINT_CUES),
+        + _titles_asked_for(text),
+        complaint=() if info_question else _current(_masked(spaced, NOT_COMPLAINT), COMPLAINT_CUES),
         exclamation_runs=len(EXCLAMATIONS.findall(text)),
         question_runs=len(QUESTION_RUN.findall(text)),
         accusing_questions=len(ACCUSING_QUESTION.findall(text)),
@@ -323,16 +337,36 @@ def read_cues(text: str) -> TextCues:
     )
 
 
-def _current(text: str, cues: Sequence[str]) -> Tuple[str, ...]:
-    """Cue words about what is happening now: less those in a hypothetical ("万一爆管了找谁") or in a
-    look back ("上次爆管修得很快"). A question for the repair hotline is handled by the caller."""
+def _current(text: str, cues: Sequence[str], extra_markers: Sequence[str] = ()) -> Tuple[str, ...]:
+    """Cue words about what is happening now: less those in a hypothetical ("万一爆管了找谁"), in a
+    look back ("上次爆管修得很快"), in news of elsewhere, or in a clause with ``extra_markers``.
+    ``text`` keeps the customer's spaces, which end clauses as commas do ("之前投诉过三次了还没解决
+    我要再投诉"). A question for the repair hotline is handled by the caller."""
+    markers = HYPOTHETICAL_MARKERS + PAST_MARKERS + HEARSAY_MARKERS + tuple(extra_markers)
     found = []
     for start, word in _find(text, cues):
-        clause_start = max(text.rfind(mark, 0, start) for mark in "，。,.！!？?；;")
+        clause_start = max(text.rfind(mark, 0, start) for mark in CLAUSE_MARKS)
         clause = text[clause_start + 1 : start]
-        if not any(marker in clause for marker in HYPOTHETICAL_MARKERS + PAST_MARKERS + HEARSAY_MARKERS):
+        if not any(marker in clause for marker in markers):
             found.append(word)
     return tuple(found)
+
+
+def _referrals_blanked(text: str) -> str:
+    """``text`` with "12345让我找你们"-style referrals blanked, unless the customer is about to call."""
+    def blank(match: "re.Match[str]") -> str:
+        return match.group() if THREAT_CALL.search(text[: match.start()]) else _blank(match)
+
+    return HOTLINE_REFERRAL.sub(blank, text)
+
+
+def _titles_asked_for(text: str) -> Tuple[str, ...]:
+    """"叫你们经理来" asks for a person; "不用叫你们经理了" does not."""
+    return tuple(
+        m.group(2)
+        for m in PERSON_TITLE_REQUEST.finditer(text)
+        if not any(n in text[max(0, m.start() - 3) : m.start()] for n in TITLE_REQUEST_NEGATIONS)
+    )
 
 
 def _sarcasm(spaced: str) -> Tuple[str, ...]:
@@ -345,29 +379,36 @@ def _sarcasm(spaced: str) -> Tuple[str, ...]:
         start = spaced.find(cue)
         if start < 0 or cue not in found:
             continue
-        after = start + len(cue)
+        # a clause end right after the cue ("我还以为 这次终于修好了") does not end what was believed
+        after = start + len(cue) + 1
         ends = [i for i in (spaced.find(mark, after) for mark in CLAUSE_ENDS) if i >= after]
         end = min(ends, default=len(spaced))
         outside = (spaced[:start] + "　" * (end - start) + spaced[end:]).replace(" ", "　")
-        if _find(outside, POSITIVE_WORDS + RELIEF_CUES):
+        good = [w for s, w in _find(outside, POSITIVE_WORDS + RELIEF_CUES) if not _negated(outside, s)]
+        if good:
             found = tuple(word for word in found if word != cue)
     return found
 
 
 def _blank(match: "re.Match[str]") -> str:
-    return "　" * len(match.group())
+    return _blank_text(match.group())
+
+
+def _blank_text(text: str) -> str:
+    """Full-width spaces of the same length: positions stay, nothing matches there."""
+    return "　" * len(text)
 
 
 def _acknowledges(text: str) -> bool:
     """"收到", "知道了，我明天去办": starts by taking the answer in, asks no question and nothing new."""
     if "?" in text or "？" in text or "吗" in text[-2:]:
         return False
-    if any(marker in text for marker in NEW_REQUEST_MARKERS):
+    if any(marker in _masked(text, NOT_NEW_REQUEST) for marker in NEW_REQUEST_MARKERS):
         return False
     return text.startswith(ACKNOWLEDGEMENTS) and len(text) <= 20
 
 
 def _masked(text: str, phrases: Sequence[str]) -> str:
     for phrase in phrases:
-        text = text.replace(phrase, "　" * len(phrase))
+        text = text.replace(phrase, _blank_text(phrase))
     return text

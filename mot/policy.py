@@ -16,7 +16,8 @@ any policy predicts. This policy then decides, in this order:
 
 Everywhere else it abstains (all-zero probabilities) and rules, memoization, TED and forms decide.
 Its priority is above RulePolicy's, so its decisions win over the old rules for complaints and
-requests for a person, which remain as a fallback when the action server cannot tag.
+requests for a person, which remain as a fallback when the action server cannot tag. (A turn the
+tagger could not tag keeps the moment before it, as a turn whose moment did not change does.)
 """
 from __future__ import annotations
 
@@ -155,7 +156,7 @@ class MomentOfTruthPolicy(Policy):
         first_index = turns[episode_start][0]
         return any(
             isinstance(e, ActionExecuted) and e.action_name == self.config["escalation_action"]
-            for e in list(tracker.events)[first_index:]
+            for e in tracker.applied_events()[first_index:]
         )
 
     def _closing(self, tracker: DialogueStateTracker, moment: Optional[Text]) -> bool:
@@ -195,10 +196,12 @@ def _turn_moments(tracker: DialogueStateTracker, moment_slot: Text) -> List[tupl
     """[(event index of the user turn, its final moment)] for the customer turns of this session.
 
     A turn whose moment equals the one before has no SlotSet of its own (the tagger sends only
-    changes), so each turn starts with the slot's value so far."""
+    changes), so each turn starts with the slot's value so far. Indices are into
+    ``tracker.applied_events()``: a turn a fallback reverted (``UserUtteranceReverted``) and its
+    SlotSets are gone, as they are from the slot the tagger compared with."""
     turns: List[list] = []
     current: Optional[Text] = None
-    for index, event in enumerate(tracker.events):
+    for index, event in enumerate(tracker.applied_events()):
         if isinstance(event, SessionStarted):
             turns, current = [], None  # a new session starts with fresh slots
         elif isinstance(event, UserUttered):

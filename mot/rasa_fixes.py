@@ -74,7 +74,8 @@ def _valid_by_event_type(result: Any) -> bool:
     if not isinstance(events, list):
         return False
     for event in events:
-        validator = by_type.get(event.get("event")) if isinstance(event, dict) else None
+        kind = event.get("event") if isinstance(event, dict) else None
+        validator = by_type.get(kind) if isinstance(kind, str) else None
         if validator is None or not validator.is_valid(event):
             return False
     return rest.is_valid(result)

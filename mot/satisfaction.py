@@ -28,7 +28,7 @@ _WORDED = (
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _ONLY_RATING = re.compile(r"^\s*([1-5１-５一二两三四五])\s*(分|星|颗星)?\s*[。.!！~～]?\s*$")
 # Words around a rating that do not change it: "就1分", "给你打5分", "4分吧", "五星好评".
-_RATING_PREFIX = re.compile(r"^(我|就|只|那|那就|给|给你|给你们|打|评|我给|我打|我评|给个|打个|评个)+")
+_RATING_PREFIX = re.compile(r"^(给你们|那就|给你|我给|我打|我评|给个|打个|评个|我|就|只|那|给|打|评)+")  # longest first
 _RATING_SUFFIX = re.compile(r"(吧|啦|了|呢|哈|哦|喔|好评|差评)+[。.!！~～]?$")
 # A rating with its unit inside a longer answer: "1分，问了半天啥也没解决", "五星！师傅人特别好".
 _RATING_IN_TEXT = re.compile(r"(?<![0-9０-９])([1-5１-５一二两三四五])\s*(分|星|颗星)(?!钟|钱|半)")
@@ -49,8 +49,10 @@ def parse_rating(text: str) -> Optional[int]:
     """1–5 from a reply to the rating prompt; None if it is not one.
 
     Read: a bare digit ("4", "５", "五分"), the digit with fillers ("就1分", "给你打5分", "3吧"), one
-    rating with its unit inside a comment ("1分，问了半天啥也没解决"), and the worded scale
-    ("非常满意"). Two different ratings in one answer are no answer.
+    rating with its unit inside a comment ("1分，问了半天啥也没解决"), the worded scale ("非常满意"),
+    and an answer in parts ("不满意 就2吧", "满意 5"), where the digit gives the score. Two different
+    ratings in one answer are no answer, nor are a digit and words on opposite sides of the scale
+    ("1 满意", "5吧 不满意"): asking again is better than recording the wrong one.
     """
     text = (text or "").strip()
     score = _whole_rating(text)
@@ -59,13 +61,15 @@ def parse_rating(text: str) -> Optional[int]:
     found = {_score(m.group(1)) for m in _RATING_IN_TEXT.finditer(text)}
     if len(found) == 1:
         return found.pop()
-    # "不满意 就2吧", "满意 5": the parts that are a digit agree, or else the worded ones do.
     parts = [part for part in _PARTS.split(text) if part]
-    for reader in (_digit_rating, _worded_rating):
-        found = {reader(part) for part in parts} - {None}
-        if len(found) == 1:
-            return found.pop()
-    return None
+    digits = {_digit_rating(part) for part in parts} - {None}
+    words = {_worded_rating(part) for part in parts} - {None}
+    if len(digits) > 1 or len(words) > 1:
+        return None
+    if digits and words and is_low_rating(next(iter(digits))) != is_low_rating(next(iter(words))):
+        return None
+    found = digits or words
+    return found.pop() if found else None
 
 
 def _whole_rating(text: str) -> Optional[int]:

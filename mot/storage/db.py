@@ -33,11 +33,16 @@ def engine_for(database_url: str) -> Engine:
     """The process's engine for ``database_url`` (created once per URL)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
+        in_file = bool(url.database) and url.database != ":memory:"
+        if in_file:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        # A file database keeps a few connections open (SQLAlchemy 1.4 would open one per session);
+        # an in-memory one keeps SQLAlchemy's default, one connection per thread, since each new
+        # connection would be a new, empty database.
+        pooling = dict(poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_SIZE) if in_file else {}
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-            poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_SIZE, future=True,
+            future=True, **pooling,
         )
 
         @event.listens_for(engine, "connect")

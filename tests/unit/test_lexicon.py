@@ -63,6 +63,18 @@ from mot.lexicon import read_cues
         ("说好的今天来 人呢", "repeated_contact", ("说好的",)),
         ("谢谢 先这样吧", "farewell", ("先这样",)),
         ("上个月爆管那次修得挺快", "emergency", ()),
+        # What the rules above must not swallow:
+        ("我要投诉，你们这报修流程太慢了", "complaint", ("投诉",)),
+        ("转人工，我想了解一下为什么还没修", "requested_human", ("转人工",)),
+        ("本来好好的 水管突然爆了", "emergency", ("爆了",)),
+        ("之前投诉过三次了还没解决 我要再投诉", "complaint", ("投诉",)),
+        ("再不来人我就打12345了 说到做到", "threat", ("12345",)),
+        ("我要打市长热线让他们来管管你们", "threat", ("市长热线",)),
+        ("账单上全是水费", "emergency", ()),
+        ("不用叫你们经理了，已经解决了", "requested_human", ()),
+        ("不需要找负责人", "requested_human", ()),
+        ("好家伙 一点都不专业", "sarcasm", ("好家伙",)),
+        ("我还以为 这次终于修好了 结果又不来水了", "sarcasm", ("还以为",)),
     ],
 )
 def test_cues(text: str, field: str, expected: tuple) -> None:
@@ -120,7 +132,8 @@ def test_reading_is_bounded_and_round_trips() -> None:
     "text, acknowledges",
     [("收到", True), ("知道了，我明天去营业厅办", True), ("行 我这就去交", True), ("好的 那师傅几点来？", False),
      ("好的，再帮我查下水费", False), ("水管爆了", False), ("好的 那师傅来之前我需要准备啥不", False),
-     ("嗯 有点急 能不能早点安排", False)],
+     ("嗯 有点急 能不能早点安排", False), ("好的，没什么了", True), ("懂了，我知道怎么交了", True),
+     ("好的 几点都行", True)],
 )
 def test_acknowledgement(text: str, acknowledges: bool) -> None:
     assert read_cues(text).acknowledgement is acknowledges

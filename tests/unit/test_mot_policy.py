@@ -12,6 +12,7 @@ from rasa.shared.core.events import (
     ActionExecuted,
     SessionStarted,
     SlotSet,
+    UserUtteranceReverted,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -100,6 +101,14 @@ def test_a_turn_without_a_moment_event_keeps_the_moment_before(policy, domain):
                           [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
                           user("query_bill"))
     assert predicted(policy, new_session, domain) is None
+
+
+def test_a_reverted_turn_and_its_moment_do_not_count(policy, domain):
+    """A fallback reverts the turn (UserUtteranceReverted): its danger SlotSet goes with it, as it
+    does from the slot the tagger compares with, so the next untagged turn is not danger."""
+    reverted = tracker(domain, user("query_bill", "listening"), listen(), user("nlu_fallback", "danger"),
+                       [ActionExecuted("action_default_fallback"), UserUtteranceReverted()], user("inform"))
+    assert predicted(policy, reverted, domain) is None
 
 
 def test_after_its_own_actions_it_listens(policy, domain):

@@ -18,6 +18,7 @@ RESPONSES = [
     {"events": None},
     {"events": [None]},
     {"events": [{"event": 5}]},
+    {"events": [{"event": ["slot"]}]},  # unhashable type
     {"events": [{"name": "moment"}]},  # no event type
     {"events": [{"event": "slot", "name": "moment", "value": "danger", "timestamp": "yesterday"}]},
     {"events": [{"event": "slot", "name": 7, "value": None}]},

@@ -58,7 +58,8 @@ def test_window_is_configurable_and_expires() -> None:
     [("就1分", 1), ("4分吧", 4), ("给你打5分", 5), ("3吧", 3), ("1分，问了半天啥也没解决", 1),
      ("五星！师傅人特别好", 5), ("零分都不想给，1分", 1), ("两分", 2), ("等了两分钟", None),
      ("3栋2单元", None), ("我给3分和5分之间", None), ("一分钱没少交", None), ("不满意 就2吧", 2),
-     ("满意 5", 5), ("5分 满意", 5), ("3 4", None)],
+     ("满意 5", 5), ("5分 满意", 5), ("3 4", None), ("1 满意", None), ("5吧 不满意", None),
+     ("给个5", 5), ("问题解决了 给个5", 5)],
 )
 def test_ratings_with_fillers_and_comments(text: str, score) -> None:
     assert parse_rating(text) == score
