@@ -23,7 +23,7 @@ validate: setup ## check the NLU data (counts, entity alignment, train/test leak
 	.venv/bin/python -m mot.tools.check_nlu_data
 	.venv/bin/rasa data validate --data data --domain domain.yml --config config.yml
 
-bench: train    ## NLU report and turn latency (writes bench/out/ and quotes figures)
+bench: train    ## NLU report, turn latency, moment tagger, engine overhead (writes bench/out/)
 	bash bench/run_all.sh
 
 rules:          ## regenerate data/rules/forms.yml from mot/tools/form_rules.py
