@@ -78,19 +78,16 @@ def main() -> int:
             for mode in order:
                 runs[mode].append(measure_model(models[mode], tmp / f"{mode}{round_index}", args.conversations))
 
-    def median(values: List[float]) -> float:
-        return statistics.median(values)
-
     table = []
     for index, concurrency in enumerate((1, 10)):
         row: Dict[str, float] = {"concurrency": concurrency}
         for key in ("p50_ms", "p95_ms", "turns_per_second"):
             for mode in ("on", "off"):
-                row[f"{mode}_{key}"] = round(median([r[index][key] for r in runs[mode]]), 1)
+                row[f"{mode}_{key}"] = round(statistics.median([r[index][key] for r in runs[mode]]), 1)
         for key in ("p50", "p95"):
             # each round's on/off ratio, then the median: both halves of a round ran back to back
             ratios = [on[index][f"{key}_ms"] / off_[index][f"{key}_ms"] - 1 for on, off_ in zip(runs["on"], runs["off"])]
-            row[f"{key}_overhead"] = round(median(ratios), 3)
+            row[f"{key}_overhead"] = round(statistics.median(ratios), 3)
             row[f"{key}_overhead_by_round"] = [round(r, 3) for r in ratios]
         table.append(row)
     report = {"engine_off_training_seconds": off["training_seconds"], "rounds": args.rounds,

@@ -51,7 +51,7 @@ from mot.satisfaction import parse_rating  # noqa: E402
 from mot.tools.nlu_eval import intent_metrics, parse_all, prf  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from report import markdown_table, write_report  # noqa: E402
+from report import markdown_table, prf_table, write_report  # noqa: E402
 
 # The keyword baseline: what a first version of a danger detector usually looks like.
 DANGER_KEYWORDS = (
@@ -192,11 +192,7 @@ def markdown_for_set(report: Dict[str, Any]) -> List[str]:
         f"Moment accuracy {report['moment_accuracy']:.3f}, macro-F1 {report['moment_macro_f1']:.3f}.",
         "",
     ]
-    lines += markdown_table(
-        ("moment", "precision", "recall", "F1", "support"),
-        ((name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", m["support"])
-         for name, m in (report["per_moment"] or {}).items()),
-    )
+    lines += prf_table("moment", report["per_moment"] or {})
     labels = list(report["confusion_matrix"])
     lines += ["", "Confusion matrix (rows: gold, columns: tagger):", ""]
     lines += markdown_table(

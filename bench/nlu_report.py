@@ -6,15 +6,14 @@ Prints the figures and writes bench/out/nlu_report.json and bench/out/nlu_report
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mot.tools.nlu_eval import evaluate  # noqa: E402
-
-OUT = Path(__file__).resolve().parent / "out"
+from report import prf_table, write_report  # noqa: E402
 
 
 def render_markdown(report: dict, model: str) -> str:
@@ -30,14 +29,9 @@ def render_markdown(report: dict, model: str) -> str:
         f"- fallback rate (answered with 'please rephrase'): {report['fallback_rate']:.3f}",
         f"- entity micro-F1 (exact span): **{entity['micro']['f1']:.3f}**",
         "",
-        "| intent | precision | recall | F1 | support |",
-        "|---|---|---|---|---|",
     ]
-    for name, m in intent["per_intent"].items():
-        lines.append(f"| {name} | {m['precision']:.2f} | {m['recall']:.2f} | {m['f1']:.2f} | {m['support']} |")
-    lines += ["", "| entity | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    for name, m in entity["per_entity"].items():
-        lines.append(f"| {name} | {m['precision']:.2f} | {m['recall']:.2f} | {m['f1']:.2f} | {m['support']} |")
+    lines += prf_table("intent", intent["per_intent"], digits=2)
+    lines += [""] + prf_table("entity", entity["per_entity"], digits=2)
     lines += ["", "Most frequent confusions (gold → predicted):", ""]
     for c in intent["confusions"]:
         lines.append(f"- {c['gold']} → {c['predicted']}: {c['count']}")
@@ -50,11 +44,7 @@ def main() -> int:
     parser.add_argument("--data", default="tests/nlu")
     args = parser.parse_args()
     report = evaluate(args.model, args.data)
-    OUT.mkdir(exist_ok=True)
-    (OUT / "nlu_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
-    markdown = render_markdown(report, args.model)
-    (OUT / "nlu_report.md").write_text(markdown, "utf-8")
-    print(markdown)
+    write_report("nlu_report", report, render_markdown(report, args.model))
     return 0
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, List, Sequence
+from typing import Any, Iterable, List, Mapping, Sequence
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -13,6 +13,15 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> List
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return lines
+
+
+def prf_table(first_header: str, per_label: Mapping[str, Mapping[str, float]], digits: int = 3) -> List[str]:
+    """Precision, recall, F1 and support per label, as ``intent_metrics`` reports them."""
+    return markdown_table(
+        (first_header, "precision", "recall", "F1", "support"),
+        ((name, *(f"{m[key]:.{digits}f}" for key in ("precision", "recall", "f1")), m["support"])
+         for name, m in per_label.items()),
+    )
 
 
 def write_report(name: str, data: Any, markdown: str) -> None:

@@ -383,7 +383,7 @@ def _sarcasm(spaced: str) -> Tuple[str, ...]:
         after = start + len(cue) + 1
         ends = [i for i in (spaced.find(mark, after) for mark in CLAUSE_ENDS) if i >= after]
         end = min(ends, default=len(spaced))
-        outside = (spaced[:start] + "　" * (end - start) + spaced[end:]).replace(" ", "　")
+        outside = (spaced[:start] + _blank_text(spaced[start:end]) + spaced[end:]).replace(" ", "　")
         good = [w for s, w in _find(outside, POSITIVE_WORDS + RELIEF_CUES) if not _negated(outside, s)]
         if good:
             found = tuple(word for word in found if word != cue)
@@ -403,7 +403,8 @@ def _acknowledges(text: str) -> bool:
     """"收到", "知道了，我明天去办": starts by taking the answer in, asks no question and nothing new."""
     if "?" in text or "？" in text or "吗" in text[-2:]:
         return False
-    if any(marker in _masked(text, NOT_NEW_REQUEST) for marker in NEW_REQUEST_MARKERS):
+    asking = _masked(text, NOT_NEW_REQUEST)
+    if any(marker in asking for marker in NEW_REQUEST_MARKERS):
         return False
     return text.startswith(ACKNOWLEDGEMENTS) and len(text) <= 20
 
