@@ -14,23 +14,40 @@ constant, so an event is valid under the ``oneOf`` exactly when it is valid unde
 ``event`` names; the ``oneOf`` makes jsonschema try all of them, on every event, on every call. A
 response that fails the per-type check goes through the full validator, so errors are unchanged.
 
+``EndpointConfig.request`` opens a new ``aiohttp.ClientSession`` for every request, so every action
+call pays for a new connector and a new TCP connection to the action server. The fix keeps one
+session per endpoint and event loop and lets ``request`` borrow it (``request`` uses
+``session()`` only as ``async with endpoint.session() as session``; the borrowed session is not
+closed on leaving the block). Its idle connections are dropped after ``KEEP_ALIVE_SECONDS``, well
+before the action server (Sanic, 5 s by default) closes them, so a request never lands on a
+connection the server is closing.
+
 ``install()`` is idempotent. ``mot.storage.tracker_store`` calls it, because every Rasa server of
 this project loads that tracker store (with or without the MOT engine), so benchmarks compare like
 with like.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
-from typing import Any, Dict, Optional, Text, Tuple
+from types import TracebackType
+from typing import Any, Dict, Optional, Text, Tuple, Type
+
+import aiohttp
 
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.utils.endpoints import EndpointConfig
 
 _MARK = "_xiaoshuidi_cached_validator"
+_KEPT = "_xiaoshuidi_kept_session"
+# Idle keep-alive connections are closed after this long; below Sanic's default of 5 s.
+KEEP_ALIVE_SECONDS = 3.0
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,12 +114,54 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
     raise error
 
 
+class _BorrowedSession:
+    """``async with`` gives the kept session and leaves it open."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        return None
+
+
+def _new_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
+    """A session configured as Rasa's ``EndpointConfig.session`` makes it, with keep-alive bounded."""
+    auth = None
+    if endpoint.basic_auth:
+        auth = aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
+    return aiohttp.ClientSession(
+        headers=endpoint.headers,
+        auth=auth,
+        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
+    )
+
+
+def _kept_session(self: EndpointConfig) -> _BorrowedSession:
+    """The endpoint's session for the running event loop, made on first use."""
+    loop = asyncio.get_running_loop()
+    kept = getattr(self, _KEPT, None)
+    if kept is None or kept[0] is not loop or kept[1].closed:
+        kept = (loop, _new_session(self))
+        setattr(self, _KEPT, kept)
+    return _BorrowedSession(kept[1])
+
+
 def install() -> None:
-    """Replace ``RemoteAction._validate_action_result`` (once)."""
+    """Replace ``RemoteAction._validate_action_result`` and ``EndpointConfig.session`` (once)."""
     if getattr(RemoteAction._validate_action_result, _MARK, False):
         return
     setattr(_validate_action_result, _MARK, True)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    EndpointConfig.session = _kept_session  # type: ignore[assignment]
 
 
-__all__ = ["ValidationError", "action_response_validator", "install"]
+__all__ = ["KEEP_ALIVE_SECONDS", "ValidationError", "action_response_validator", "install"]

@@ -61,3 +61,51 @@ def test_install_is_idempotent() -> None:
     patched = RemoteAction._validate_action_result
     rasa_fixes.install()
     assert RemoteAction._validate_action_result is patched
+
+
+async def _two_requests_and_their_client_ports() -> list:
+    """Serves JSON on a real socket and sends two requests through one Rasa endpoint."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    ports = []
+
+    async def handle(request: web.Request) -> web.Response:
+        ports.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "seen": await request.json()})
+
+    app = web.Application()
+    app.router.add_post("/webhook", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        first = await endpoint.request(json={"n": 1}, method="post")
+        second = await endpoint.request(json={"n": 2}, method="post")
+        assert first == {"events": [], "seen": {"n": 1}}
+        assert second == {"events": [], "seen": {"n": 2}}
+        async with endpoint.session() as session:
+            pass
+        assert not session.closed  # borrowed: leaving the block does not close it
+        await session.close()
+    finally:
+        await runner.cleanup()
+    return ports
+
+
+def test_action_calls_reuse_one_connection() -> None:
+    """Two action calls travel over one TCP connection instead of opening one each."""
+    import asyncio
+
+    rasa_fixes.install()
+    ports = asyncio.run(_two_requests_and_their_client_ports())
+    assert len(ports) == 2 and ports[0] == ports[1]
+
+
+def test_kept_connections_close_before_the_action_server_closes_them() -> None:
+    from sanic.config import DEFAULT_CONFIG
+
+    assert rasa_fixes.KEEP_ALIVE_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"]
