@@ -107,6 +107,11 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "漏到楼下", "渗到", "往下滴", "顶开", "往天上喷", "往上喷", "油花", "漂着油",
 )
 NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
+# An emergency the customer rules out is none: "不是爆管哈 就是水龙头底下有点渗", "没有虫子".
+EMERGENCY_DENIALS: Tuple[str, ...] = ("不是", "不算", "并非", "没有", "没")
+DENIED_EMERGENCY = re.compile(
+    "(?:" + "|".join(EMERGENCY_DENIALS) + ")(?:" + "|".join(map(re.escape, EMERGENCY_CUES)) + ")"
+)
 # An emergency word in a question about what to do *if* it happens, or about the repair hotline,
 # is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
 HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会")
@@ -318,7 +323,9 @@ def read_cues(text: str) -> TextCues:
         rhetorical=_present(text, RHETORICAL_CUES),
         # "12345" is the citizens' hotline only when it is not part of an account or phone number.
         threat=_current(_referrals_blanked(LONG_NUMBER.sub(_blank, spaced)), THREAT_CUES, COUNTERFACTUAL_MARKERS),
-        emergency=() if HOTLINE_QUESTION.search(text) else _current(_masked(spaced, NOT_EMERGENCY), EMERGENCY_CUES),
+        emergency=()
+        if HOTLINE_QUESTION.search(text)
+        else _current(DENIED_EMERGENCY.sub(_blank, _masked(spaced, NOT_EMERGENCY)), EMERGENCY_CUES),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),

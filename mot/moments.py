@@ -84,6 +84,10 @@ class TaggerThresholds:
     """Every number the tagger decides with, in one place (overridable through settings)."""
 
     intent_confidence: float = 0.5  # an intent counts as a signal from this confidence on
+    # A complain intent on a message that reads calm counts only when the NLU is this sure ("营业厅
+    # 那个小姑娘爱答不理的，我要反映一下"); below it, calm questions that mention an old complaint or
+    # say "不是投诉" are confusions of the intent classifier.
+    calm_complaint_confidence: float = 0.95
     anger_intensity: float = 0.55  # anger at least this intense is a danger moment
     # ...or this intense when said in anger words ("气死我了"), as sarcasm or as a rhetorical attack
     # ("谢谢你们让我没法洗脸 真是贴心"): the words leave no doubt, and sarcasm's calm surface lowers
@@ -94,6 +98,9 @@ class TaggerThresholds:
     repeated_fallbacks: int = 2  # consecutive turns the assistant did not understand
     repeated_need: int = 3  # the same need raised this many times without a resolution
     days_without_water: float = 1.5  # "两天没水" is an emergency
+    # A fault reported in anxiety at least this intense is an emergency, even in plain words
+    # ("楼道里的管子裂了个口子一直呲水 地上都结冰了"); calmer fault reports are ordinary repairs.
+    emergency_anxiety_intensity: float = 0.75
     highlight_valence: float = 0.25
     highlight_intensity: float = 0.35
     # a thank-you or goodbye is a highlight only when it is enthusiastic ("太感谢了！！"), else closing
@@ -155,7 +162,12 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     request_intent = _intent_is(features, frozenset({"request_human"}), t) and not reads_positive
     if (intent_counts and request_intent) or cues.requested_human:
         reasons.append(DangerReason.REQUESTED_HUMAN)
-    complaint_intent = _intent_is(features, frozenset({"complain"}), t) and not reads_positive
+    calm_but_sure = features.intent_confidence >= t.calm_complaint_confidence
+    complaint_intent = (
+        _intent_is(features, frozenset({"complain"}), t)
+        and not reads_positive
+        and (emotion.label is not EmotionLabel.NEUTRAL or calm_but_sure)
+    )
     if (intent_counts and complaint_intent) or cues.complaint:
         reasons.append(DangerReason.COMPLAINT)
     cutting = bool(cues.sarcasm or cues.rhetorical or cues.anger)
@@ -168,7 +180,12 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
         (cues.mentions_no_water or features.intent == "report_no_water")
         and cues.waited_days >= t.days_without_water
     )
-    if cues.emergency or no_water_for_days:
+    alarmed_fault = (
+        features.intent in FAULT_INTENTS
+        and emotion.label is EmotionLabel.ANXIETY
+        and emotion.intensity >= t.emergency_anxiety_intensity
+    )
+    if cues.emergency or no_water_for_days or alarmed_fault:
         reasons.append(DangerReason.EMERGENCY)
     unhappy = emotion.valence <= t.negative_valence_for_waiting
     if (

@@ -56,6 +56,12 @@ LABELLED = [
     (turn("再不修我就打12345", "report_leak", ANGRY), Moment.DANGER, (R.ANGER, R.THREAT)),
     (turn("家里爆管了水漫进客厅", "report_leak", ANXIOUS), Moment.DANGER, (R.EMERGENCY,)),
     (turn("三天没水了", "report_no_water", UNHAPPY), Moment.DANGER, (R.EMERGENCY,)),
+    # A fault told in strong anxiety is an emergency without an emergency word...
+    (turn("楼道的管子裂了一直呲水 地上都结冰了", "report_leak", EmotionReading(EmotionLabel.ANXIETY, -0.6, 0.8)),
+     Moment.DANGER, (R.EMERGENCY,)),
+    # ...a calmer one is a repair, and an emergency the customer rules out is none.
+    (turn("水龙头底下有点渗", "report_leak", EmotionReading(EmotionLabel.ANXIETY, -0.4, 0.5)), Moment.LISTENING, ()),
+    (turn("不是爆管哈 就是水龙头底下有点渗 一滴一滴的", "report_leak"), Moment.LISTENING, ()),
     (turn("停水一会儿了", "report_no_water", UNHAPPY), Moment.LISTENING, ()),
     (turn("说了多少次了", None, UNHAPPY), Moment.DANGER, (R.REPEATED_FAILURE,)),
     # Relief and praise are highlights even when the classifier's valence is lukewarm.
@@ -150,3 +156,15 @@ def test_a_survey_answer_is_not_read_as_a_complaint_by_its_intent() -> None:
     assert tag_turn(answer).moment is not Moment.DANGER
     # the words still count: a customer who writes 投诉 in the survey is heard
     assert tag_turn(turn("没解决，我要投诉", "complain", UNHAPPY, answering_survey=True)).danger_reasons == (R.COMPLAINT,)
+
+
+def test_a_calm_complaint_counts_only_when_the_nlu_is_sure() -> None:
+    """DIET's complain intent on a calm message is often a confusion ("上个月投诉过一次 后来修好了
+    这回是另一个事"); a calm complaint it is sure of is still one ("营业厅那个小姑娘爱答不理的 我要反映一下")."""
+    unsure = TurnFeatures(turn_in_session=2, intent="complain", intent_confidence=0.8, cues=read_cues("这回是另一个事"))
+    sure = TurnFeatures(turn_in_session=2, intent="complain", intent_confidence=0.99, cues=read_cues("我要反映一下"))
+    assert tag_turn(unsure).moment is Moment.LISTENING
+    assert tag_turn(sure).danger_reasons == (R.COMPLAINT,)
+    assert tag_turn(unsure, TaggerThresholds(calm_complaint_confidence=0.7)).danger_reasons == (R.COMPLAINT,)
+    # an unhappy customer's complain intent counts at the ordinary confidence
+    assert tag_turn(TurnFeatures(turn_in_session=2, intent="complain", intent_confidence=0.8, emotion=UNHAPPY)).danger_reasons == (R.COMPLAINT,)
