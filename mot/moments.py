@@ -176,8 +176,11 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
         reasons.append(DangerReason.ANGER)
     if cues.threat:
         reasons.append(DangerReason.THREAT)
+    # ...said by a customer without water, not by one calmly asking for the coming days' notices
+    calm_notice_query = features.intent == "query_outage_notice" and emotion.label is EmotionLabel.NEUTRAL
     no_water_for_days = (
-        (cues.mentions_no_water or features.intent == "report_no_water")
+        not calm_notice_query
+        and (cues.mentions_no_water or features.intent == "report_no_water")
         and cues.waited_days >= t.days_without_water
     )
     alarmed_fault = (

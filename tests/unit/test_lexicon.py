@@ -75,6 +75,10 @@ from mot.lexicon import read_cues
         ("不需要找负责人", "requested_human", ()),
         ("好家伙 一点都不专业", "sarcasm", ("好家伙",)),
         ("我还以为 这次终于修好了 结果又不来水了", "sarcasm", ("还以为",)),
+        ("你好 12345是什么电话啊 小区通知栏上写着的", "threat", ()),
+        ("不是爆管哈 就是厨房水龙头底下有点渗", "emergency", ()),
+        ("家里爆管了", "emergency", ("爆管",)),
+        ("双胞胎还没满月 停了一上午水了", "vulnerable", ("没满月",)),
     ],
 )
 def test_cues(text: str, field: str, expected: tuple) -> None:
@@ -92,6 +96,9 @@ def test_how_long_the_customer_has_suffered(text: str, days: float) -> None:
 def test_a_service_info_question_is_flagged() -> None:
     assert read_cues("人工客服几点上班").service_info_question
     assert not read_cues("人工客服几点上班 气死了").service_info_question
+    # a complaint asked about on a condition is a question; one demanded is not
+    assert read_cues("要投诉的话走什么流程？先了解下").service_info_question
+    assert not read_cues("我要投诉，你们这是什么流程").service_info_question
     assert read_cues("高新区停了两天水了").mentions_no_water
     assert read_cues("从前天晚上到现在一滴水都没有").waited_days == 2.0
 

@@ -63,6 +63,9 @@ LABELLED = [
     (turn("水龙头底下有点渗", "report_leak", EmotionReading(EmotionLabel.ANXIETY, -0.4, 0.5)), Moment.LISTENING, ()),
     (turn("不是爆管哈 就是水龙头底下有点渗 一滴一滴的", "report_leak"), Moment.LISTENING, ()),
     (turn("停水一会儿了", "report_no_water", UNHAPPY), Moment.LISTENING, ()),
+    # asking calmly for the notices of the coming days is no report of days without water
+    (turn("帮我查下翠湖苑这两天有没有停水通知", "query_outage_notice"), Moment.LISTENING, ()),
+    (turn("停了两天水了到现在还没来", "query_outage_notice", ANXIOUS), Moment.DANGER, (R.EMERGENCY,)),
     (turn("说了多少次了", None, UNHAPPY), Moment.DANGER, (R.REPEATED_FAILURE,)),
     # Relief and praise are highlights even when the classifier's valence is lukewarm.
     (turn("终于来水了，能洗澡了", "report_no_water", PLEASED), Moment.HIGHLIGHT, ()),
