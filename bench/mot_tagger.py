@@ -233,7 +233,8 @@ def main() -> int:
     parser.add_argument(
         "--data", nargs="+",
         default=[str(ROOT / "bench" / "data" / name) for name in ("mot_turns.yml", "mot_turns_fresh.yml", "mot_turns_blind2.yml", "mot_turns_blind3.yml",
-                                                        "mot_turns_blind4.yml", "mot_turns_blind5.yml")],
+                                                        "mot_turns_blind4.yml", "mot_turns_blind5.yml",
+                                                        "mot_turns_blind6.yml")],
     )
     args = parser.parse_args()
     paths = [Path(path).resolve() for path in args.data]

@@ -105,6 +105,8 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "送医院", "住院", "有虫", "虫子", "蚯蚓", "血红", "发臭", "刺鼻", "化学味", "汽油味", "进水了",
     "成河", "都泡着", "泡着呢", "泡水了", "往上冒", "往外冒", "上吐下泻", "冻裂", "全是水", "漏到我家",
     "漏到楼下", "渗到", "往下滴", "顶开", "往天上喷", "往上喷", "油花", "漂着油",
+    # a valve that will not stop the water, walls soaked through, worms in the water
+    "关不住", "拧不动", "拧到底", "湿透", "红虫",
 )
 NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
 # An emergency the customer rules out is none: "不是爆管哈 就是水龙头底下有点渗", "没有虫子".
@@ -127,22 +129,27 @@ HOTLINE_QUESTION = re.compile(r"(抢修|报修|维修)[^，。,.]{0,6}(电话|�
 # "12345让我找你们", "打12345问的 他们说…": the hotline sent the customer here; it is no threat.
 HOTLINE_REFERRAL = re.compile(
     r"(12345|市长热线)[^，。,.\s]{0,4}?(让我|叫我|说让|那边说|那边让|转过来|问的|问过|是不是|怎么打|怎么拨|是多少|号码|是什么|是啥|是干什么|是管什么|管什么)"
+    # "12345跟你们的热线有啥区别": a comparison of hotlines, asked ahead of need
+    r"|(12345|市长热线)[^，。,.]{0,10}(区别|不一样|哪个好)"
 )
 # ...unless the customer is about to call it: "我就打12345问问你们领导".
 THREAT_CALL = re.compile(r"(要打|就打|马上打|去打|我打算打|再打)$")
 # "人工客服几点上班", "投诉一般是怎么个流程": asking how the service works, ahead of any need of it.
 SERVICE_INFO_QUESTION = re.compile(
     r"(几点|什么时候|啥时候)[^，。,.]{0,3}(上班|下班|有人|在线|开始|营业)|上班时间|工作时间|服务时间"
-    r"|(怎么个|什么|啥)流程|步骤是|开不开门|几点开门|开门吗|上不上班|周末上班"
+    r"|(怎么个|什么|啥)流程|流程(是)?怎么|怎么走流程|步骤是|开不开门|几点开门|开门吗|上不上班|周末上班|几点到几点"
+    r"|(投诉|反映)[^，。,.]{0,6}(打哪个|什么电话|哪个电话|电话是多少|热线是多少)"
 )
 # ...which a demand in so many words overrides: "我要投诉，你们这是什么流程".
 # ("要投诉的话走什么流程" is still a question: a demand made on a condition is none.)
 EXPLICIT_DEMAND = re.compile(r"要投诉(?!的话)|投诉你们|转人工|找人工|要人工|叫人工")
+# ...and one the customer disowns is none: "先了解下 不是现在就要投诉".
+DISOWNED_DEMAND = re.compile(r"(不是|并不是|没说)[^，。,.\s]{0,4}(要投诉|要人工)")
 VULNERABLE_CUES: Tuple[str, ...] = (
     "老人", "老人家", "老母亲", "老父亲", "老太太", "老爷子", "奶奶", "爷爷", "外婆", "外公", "瘫痪",
     "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "腹透", "血透", "出院", "老头子", "老伴", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
     "宝宝", "小孩", "孩子", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧", "腿脚不好",
-    "行动不便", "一个人住", "独自在家", "下不了楼", "拄拐", "老两口", "没满月", "刚满月", "刚出生",
+    "行动不便", "一个人住", "一个人在家", "独自在家", "下不了楼", "拄拐", "老两口", "没满月", "刚满月", "刚出生",
     "几个月大", "瘫在床", "产妇", "刚生完", "糖尿病", "心脏病", "高血压", "哮喘", "吸氧",
 )
 # "八十多了", "七十几岁": old age said as a number.
@@ -310,7 +317,8 @@ def read_cues(text: str) -> TextCues:
     )
     anxiety = [w for s, w in _find(text, ANXIETY_WORDS) if not _negated(text, s)]
 
-    info_question = bool(SERVICE_INFO_QUESTION.search(text)) and not anger and not EXPLICIT_DEMAND.search(text)
+    demand = EXPLICIT_DEMAND.search(DISOWNED_DEMAND.sub(_blank, text))
+    info_question = bool(SERVICE_INFO_QUESTION.search(text)) and not anger and not demand
     days = [_cn_number(m.group(1)) for m in DAYS_PATTERN.finditer(text)]
     days += [n for word, n in DAYS_SINCE.items() if f"从{word}" in text or f"{word}到现在" in text]
     hours = [_cn_number(m.group(1)) for m in HOURS_PATTERN.finditer(text)]

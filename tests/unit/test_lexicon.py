@@ -79,6 +79,9 @@ from mot.lexicon import read_cues
         ("不是爆管哈 就是厨房水龙头底下有点渗", "emergency", ()),
         ("家里爆管了", "emergency", ("爆管",)),
         ("双胞胎还没满月 停了一上午水了", "vulnerable", ("没满月",)),
+        ("12345跟你们的热线有啥区别？我该打哪个", "threat", ()),
+        ("水表那儿在喷 阀门拧到底了还是关不住", "emergency", ("拧到底", "关不住")),
+        ("水表箱的门坏了关不上", "emergency", ()),
     ],
 )
 def test_cues(text: str, field: str, expected: tuple) -> None:
@@ -99,6 +102,9 @@ def test_a_service_info_question_is_flagged() -> None:
     # a complaint asked about on a condition is a question; one demanded is not
     assert read_cues("要投诉的话走什么流程？先了解下").service_info_question
     assert not read_cues("我要投诉，你们这是什么流程").service_info_question
+    assert read_cues("想问问投诉流程是怎么走的 先了解下 不是现在就要投诉").service_info_question
+    assert read_cues("如果要投诉的话 是打哪个电话？").service_info_question
+    assert read_cues("人工客服是几点到几点的呀").service_info_question
     assert read_cues("高新区停了两天水了").mentions_no_water
     assert read_cues("从前天晚上到现在一滴水都没有").waited_days == 2.0
 
