@@ -148,7 +148,7 @@ DISOWNED_DEMAND = re.compile(r"(不是|并不是|没说)[^，。,.\s]{0,4}(要�
 VULNERABLE_CUES: Tuple[str, ...] = (
     "老人", "老人家", "老母亲", "老父亲", "老太太", "老爷子", "奶奶", "爷爷", "外婆", "外公", "瘫痪",
     "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "腹透", "血透", "出院", "老头子", "老伴", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
-    "宝宝", "小孩", "孩子", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧", "腿脚不好",
+    "宝宝", "小孩", "孩子", "娃儿", "小娃", "奶娃", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧", "腿脚不好",
     "行动不便", "一个人住", "一个人在家", "独自在家", "下不了楼", "拄拐", "老两口", "没满月", "刚满月", "刚出生",
     "几个月大", "瘫在床", "产妇", "刚生完", "糖尿病", "心脏病", "高血压", "哮喘", "吸氧",
 )
@@ -183,7 +183,8 @@ CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时�
 
 # "三天了", "两天没水", "48小时": how long the customer has already suffered.
 _CN_NUMBER = "一二两三四五六七八九十几好多半"
-DAYS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:天|日|个?星期|周)")
+DAYS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(天|日|个?星期|个?礼拜|周)")
+_WEEK_UNITS = ("星期", "礼拜", "周")
 # "从前天晚上到现在": a day named as the start of the trouble.
 DAYS_SINCE: Dict[str, float] = {"大前天": 3.0, "前天": 2.0, "昨天": 1.0}
 HOURS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:个)?\s*(?:小时|钟头)")
@@ -319,7 +320,9 @@ def read_cues(text: str) -> TextCues:
 
     demand = EXPLICIT_DEMAND.search(DISOWNED_DEMAND.sub(_blank, text))
     info_question = bool(SERVICE_INFO_QUESTION.search(text)) and not anger and not demand
-    days = [_cn_number(m.group(1)) for m in DAYS_PATTERN.finditer(text)]
+    days = [
+        _cn_number(m.group(1)) * (7 if m.group(2).endswith(_WEEK_UNITS) else 1) for m in DAYS_PATTERN.finditer(text)
+    ]
     days += [n for word, n in DAYS_SINCE.items() if f"从{word}" in text or f"{word}到现在" in text]
     hours = [_cn_number(m.group(1)) for m in HOURS_PATTERN.finditer(text)]
     return TextCues(

@@ -88,7 +88,7 @@ class TaggerThresholds:
     # 那个小姑娘爱答不理的，我要反映一下"); below it, calm questions that mention an old complaint or
     # say "不是投诉" are confusions of the intent classifier.
     calm_complaint_confidence: float = 0.99
-    anger_intensity: float = 0.55  # anger at least this intense is a danger moment
+    anger_intensity: float = 0.52  # anger at least this intense is a danger moment
     # ...or this intense when said in anger words ("气死我了"), as sarcasm or as a rhetorical attack
     # ("谢谢你们让我没法洗脸 真是贴心"): the words leave no doubt, and sarcasm's calm surface lowers
     # the reading

@@ -8,7 +8,8 @@ from mot.settings import PROJECT_ROOT
 from tests.unit.test_labelled_data import key, training_texts
 
 BENCH_SETS = ("mot_turns.yml", "mot_turns_fresh.yml", "mot_turns_blind2.yml", "mot_turns_blind3.yml", "mot_turns_blind4.yml",
-              "mot_turns_blind5.yml", "mot_turns_blind6.yml", "mot_turns_blind7.yml")
+              "mot_turns_blind5.yml", "mot_turns_blind6.yml", "mot_turns_blind7.yml",
+              "mot_turns_blind8.yml")
 
 
 @pytest.mark.parametrize("name", BENCH_SETS)

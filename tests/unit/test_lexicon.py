@@ -91,7 +91,8 @@ def test_cues(text: str, field: str, expected: tuple) -> None:
 
 @pytest.mark.parametrize(
     "text, days",
-    [("三天了还没水", 3), ("停水两天了", 2), ("十二天", 12), ("好几天没水", 3), ("48小时没水", 2), ("刚停", 0)],
+    [("三天了还没水", 3), ("停水两天了", 2), ("十二天", 12), ("好几天没水", 3), ("48小时没水", 2), ("刚停", 0),
+     ("停了快一个礼拜了", 7), ("两周没水", 14)],
 )
 def test_how_long_the_customer_has_suffered(text: str, days: float) -> None:
     assert read_cues(text).waited_days == pytest.approx(days)

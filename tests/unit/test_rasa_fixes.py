@@ -109,3 +109,45 @@ def test_kept_connections_close_before_the_action_server_closes_them() -> None:
     from sanic.config import DEFAULT_CONFIG
 
     assert rasa_fixes.KEEP_ALIVE_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"]
+
+
+async def _request_across_an_action_server_restart() -> list:
+    """A kept connection whose server went away is not reused: the next call reaches the new one."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def serve(port: int, answer: str) -> web.AppRunner:
+        async def handle(request: web.Request) -> web.Response:
+            return web.json_response({"server": answer})
+
+        app = web.Application()
+        app.router.add_post("/webhook", handle)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        return runner
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+    first = await serve(port, "first")
+    answers = [await endpoint.request(json={}, method="post")]
+    await first.cleanup()
+    second = await serve(port, "second")
+    try:
+        answers.append(await endpoint.request(json={}, method="post"))
+    finally:
+        async with endpoint.session() as session:
+            await session.close()
+        await second.cleanup()
+    return answers
+
+
+def test_a_restarted_action_server_is_reached_again() -> None:
+    import asyncio
+
+    rasa_fixes.install()
+    assert asyncio.run(_request_across_an_action_server_restart()) == [{"server": "first"}, {"server": "second"}]
