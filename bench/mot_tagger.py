@@ -235,7 +235,8 @@ def main() -> int:
         default=[str(ROOT / "bench" / "data" / name) for name in ("mot_turns.yml", "mot_turns_fresh.yml", "mot_turns_blind2.yml", "mot_turns_blind3.yml",
                                                         "mot_turns_blind4.yml", "mot_turns_blind5.yml",
                                                         "mot_turns_blind6.yml", "mot_turns_blind7.yml",
-                                                        "mot_turns_blind8.yml")],
+                                                        "mot_turns_blind8.yml", "mot_turns_blind9.yml",
+                                                        "mot_turns_blind10.yml")],
     )
     args = parser.parse_args()
     paths = [Path(path).resolve() for path in args.data]

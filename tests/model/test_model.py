@@ -17,7 +17,7 @@ RASA = str(Path(sys.executable).parent / "rasa")
 # Set from the measured held-out macro-F1 (see bench/README.md) minus a margin for retraining noise.
 INTENT_MACRO_F1_FLOOR = 0.88
 # The emotion reading (classifier + lexicon) on tests/emotion, set the same way.
-EMOTION_MACRO_F1_FLOOR = 0.84
+EMOTION_MACRO_F1_FLOOR = 0.86
 
 
 @pytest.fixture(scope="module")

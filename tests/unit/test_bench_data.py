@@ -9,7 +9,7 @@ from tests.unit.test_labelled_data import key, training_texts
 
 BENCH_SETS = ("mot_turns.yml", "mot_turns_fresh.yml", "mot_turns_blind2.yml", "mot_turns_blind3.yml", "mot_turns_blind4.yml",
               "mot_turns_blind5.yml", "mot_turns_blind6.yml", "mot_turns_blind7.yml",
-              "mot_turns_blind8.yml")
+              "mot_turns_blind8.yml", "mot_turns_blind9.yml", "mot_turns_blind10.yml")
 
 
 @pytest.mark.parametrize("name", BENCH_SETS)
