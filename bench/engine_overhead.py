@@ -1,35 +1,48 @@
-"""Turn latency with the MOT engine on versus off, same data, same run.
+"""Turn latency with the MOT engine on versus off, same data, same run, paired turn by turn.
 
-Run: ``.venv/bin/python bench/engine_overhead.py [--conversations 40] [--rounds 2]``
+Run: ``.venv/bin/python bench/engine_overhead.py [--conversations 60] [--off-model PATH]``
 
 "Off" is the same project with the engine taken out: no ``EmotionClassifier`` in the pipeline, no
 ``MomentOfTruthPolicy`` (stock rules, memoization, TED and forms decide) and no
 ``action_validate_slot_mappings`` in the domain, so no turn is tagged. It is trained into a scratch
 directory from the same data (its training time is reported too); "on" is models/xiaoshuidi.tar.gz.
-Both are measured with bench/latency.py's scripted customers over REST for ``--rounds`` rounds, in
-the order on, off | off, on | ... so that drift of the machine hits both alike; an overhead is the
-median over the rounds of each round's on/off ratio. The resolving actions still record
-their resolution in both set-ups (that is part of the actions, not of the engine).
-Writes bench/out/engine_overhead.json and .md.
+
+Both set-ups run at the same time, each with its own Rasa server, action server and seeded SQLite
+database. Every scripted customer (bench/latency.py) is played twice, once against each, turn by
+turn: the same message goes to "on" and to "off" back to back, which one first alternating from
+turn to turn. So a slow moment of the machine hits both halves of a pair, instead of one whole
+measurement round, which is what made the earlier round-by-round figures swing from +6% to +83%.
+With ten conversations at once, ten such paired customers run side by side. The resolving actions
+still record their resolution in both set-ups (that is part of the actions, not of the engine).
+
+Reported per concurrency: p50 and p95 of each set-up, their ratios, the median paired difference,
+and a 95% interval for the p95 ratio from resampling whole conversations (1,000 resamples, fixed
+seed). Writes bench/out/engine_overhead.json and .md.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List
 
+import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from latency import measure_model  # noqa: E402
+from latency import SCRIPTS, new_sender, percentile, run_conversation, seeded_database, timed_turn  # noqa: E402
+from mot.tools.servers import running_servers  # noqa: E402
 from report import markdown_table, write_report  # noqa: E402
 
 ENGINE_COMPONENTS = ("mot.nlu.emotion_classifier.EmotionClassifier", "mot.policy.MomentOfTruthPolicy")
@@ -60,59 +73,107 @@ def train_engine_off(directory: Path) -> Dict:
     return {"model": directory / "engine_off.tar.gz", "training_seconds": round(time.perf_counter() - started)}
 
 
+MODES = ("on", "off")
+
+
+@dataclass
+class PairedConversation:
+    """One scripted customer played against both set-ups: seconds per turn, by set-up."""
+
+    seconds: Dict[str, List[float]]
+
+
+def play_paired(webhooks: Dict[str, str], script: List[str], first: int) -> PairedConversation:
+    """Each message to both set-ups back to back; which goes first alternates from turn to turn."""
+    senders = {mode: new_sender() for mode in MODES}
+    seconds: Dict[str, List[float]] = {mode: [] for mode in MODES}
+    with requests.Session() as on_session, requests.Session() as off_session:
+        sessions = {"on": on_session, "off": off_session}
+        for index, text in enumerate(script):
+            order = MODES if (first + index) % 2 == 0 else MODES[::-1]
+            for mode in order:
+                seconds[mode].append(timed_turn(sessions[mode], webhooks[mode], senders[mode], text))
+    return PairedConversation(seconds)
+
+
+def play_all(webhooks: Dict[str, str], concurrency: int, conversations: int) -> List[PairedConversation]:
+    jobs = [(SCRIPTS[i % len(SCRIPTS)], i) for i in range(conversations)]
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(lambda job: play_paired(webhooks, *job), jobs))
+
+
+def p95_ratio(conversations: List[PairedConversation]) -> float:
+    def p95(mode: str) -> float:
+        return percentile([t for c in conversations for t in c.seconds[mode]], 0.95)
+
+    return p95("on") / p95("off")
+
+
+def resampled_interval(conversations: List[PairedConversation], resamples: int = 1000) -> List[float]:
+    """The 2.5th and 97.5th percentiles of the p95 ratio over conversations drawn with replacement."""
+    chooser = random.Random(20261202)
+    ratios = sorted(
+        p95_ratio([chooser.choice(conversations) for _ in conversations]) for _ in range(resamples)
+    )
+    return [percentile(ratios, 0.025) - 1, percentile(ratios, 0.975) - 1]
+
+
+def summarise(concurrency: int, conversations: List[PairedConversation]) -> Dict:
+    turns = {mode: [t * 1000 for c in conversations for t in c.seconds[mode]] for mode in MODES}
+    differences = [on - off for on, off in zip(turns["on"], turns["off"])]
+    row: Dict = {"concurrency": concurrency, "conversations": len(conversations), "turns": len(differences)}
+    for mode in MODES:
+        row[f"{mode}_p50_ms"] = round(percentile(turns[mode], 0.50), 1)
+        row[f"{mode}_p95_ms"] = round(percentile(turns[mode], 0.95), 1)
+        row[f"{mode}_mean_ms"] = round(statistics.mean(turns[mode]), 1)
+    row["p50_overhead"] = round(row["on_p50_ms"] / row["off_p50_ms"] - 1, 3)
+    row["p95_overhead"] = round(row["on_p95_ms"] / row["off_p95_ms"] - 1, 3)
+    row["p95_overhead_interval"] = [round(x, 3) for x in resampled_interval(conversations)]
+    row["median_paired_difference_ms"] = round(statistics.median(differences), 1)
+    return row
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conversations", type=int, default=40)
-    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--conversations", type=int, default=60, help="paired customers per concurrency")
     parser.add_argument("--model", default=str(ROOT / "models" / "xiaoshuidi.tar.gz"))
     parser.add_argument("--off-model", help="an engine-off model trained earlier by this script (skips training)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, contextlib.ExitStack() as stack:
         tmp = Path(scratch)
         off = {"model": Path(args.off_model), "training_seconds": None} if args.off_model else train_engine_off(tmp)
         models = {"on": Path(args.model), "off": off["model"]}
-        runs: Dict[str, List[List[Dict]]] = {"on": [], "off": []}
-        for round_index in range(args.rounds):
-            # on, off, off, on, ...: a machine that drifts during the run drifts for both alike
-            order = ("on", "off") if round_index % 2 == 0 else ("off", "on")
-            for mode in order:
-                runs[mode].append(measure_model(models[mode], tmp / f"{mode}{round_index}", args.conversations))
-
-    table = []
-    for index, concurrency in enumerate((1, 10)):
-        row: Dict[str, float] = {"concurrency": concurrency}
-        for key in ("p50_ms", "p95_ms", "turns_per_second"):
-            for mode in ("on", "off"):
-                row[f"{mode}_{key}"] = round(statistics.median([r[index][key] for r in runs[mode]]), 1)
-        for key in ("p50", "p95"):
-            # each round's on/off ratio, then the median: both halves of a round ran back to back
-            ratios = [on[index][f"{key}_ms"] / off_[index][f"{key}_ms"] - 1 for on, off_ in zip(runs["on"], runs["off"])]
-            row[f"{key}_overhead"] = round(statistics.median(ratios), 3)
-            row[f"{key}_overhead_by_round"] = [round(r, 3) for r in ratios]
-        table.append(row)
-    report = {"engine_off_training_seconds": off["training_seconds"], "rounds": args.rounds,
-              "conversations": args.conversations, "results": table, "raw": runs}
+        webhooks = {}
+        for mode in MODES:
+            directory = tmp / mode
+            servers = stack.enter_context(running_servers(seeded_database(directory), directory / "logs", model=models[mode]))
+            webhooks[mode] = servers.rest_webhook
+        for mode in MODES:  # warm-up: the first parse and the first action call load lazily
+            run_conversation(webhooks[mode], SCRIPTS[0])
+        table = [summarise(c, play_all(webhooks, c, args.conversations)) for c in (1, 10)]
+    report = {"engine_off_training_seconds": off["training_seconds"], "conversations": args.conversations,
+              "results": table}
     lines = [
-        "# Turn latency, MOT engine on vs off (same data, same run)",
+        "# Turn latency, MOT engine on vs off (same data, same run, paired turns)",
         "",
-        f"Command: `.venv/bin/python bench/engine_overhead.py --conversations {args.conversations} "
-        f"--rounds {args.rounds}`; "
+        f"Command: `.venv/bin/python bench/engine_overhead.py --conversations {args.conversations}`; "
         + (f"engine-off model trained in {off['training_seconds']} s." if off["training_seconds"]
            else f"engine-off model `{off['model']}`."),
         "",
     ]
     lines += markdown_table(
-        ("concurrent", "p50 on", "p50 off", "p95 on", "p95 off", "p50 overhead", "p95 overhead",
-         "p95 overhead by round", "turns/s on", "turns/s off"),
+        ("concurrent", "turns per set-up", "p50 on", "p50 off", "p95 on", "p95 off", "p50 overhead",
+         "p95 overhead", "95% interval", "median paired difference"),
         (
-            (r["concurrency"], f"{r['on_p50_ms']:.0f}", f"{r['off_p50_ms']:.0f}", f"{r['on_p95_ms']:.0f}",
-             f"{r['off_p95_ms']:.0f}", f"{r['p50_overhead']:+.0%}", f"**{r['p95_overhead']:+.0%}**",
-             " ".join(f"{x:+.0%}" for x in r["p95_overhead_by_round"]), f"{r['on_turns_per_second']:.1f}",
-             f"{r['off_turns_per_second']:.1f}")
+            (r["concurrency"], r["turns"], f"{r['on_p50_ms']:.0f} ms", f"{r['off_p50_ms']:.0f} ms",
+             f"{r['on_p95_ms']:.0f} ms", f"{r['off_p95_ms']:.0f} ms", f"{r['p50_overhead']:+.0%}",
+             f"**{r['p95_overhead']:+.0%}**",
+             " to ".join(f"{x:+.0%}" for x in r["p95_overhead_interval"]),
+             f"{r['median_paired_difference_ms']:+.1f} ms")
             for r in table
         ),
     )
-    lines += ["", "Figures are medians over the rounds; an overhead is the median of the rounds' on/off ratios."]
+    lines += ["", "The interval comes from resampling whole conversations; the aim is a p95 overhead of at most 25%."]
     write_report("engine_overhead", report, "\n".join(lines) + "\n")
     return 0
 

@@ -47,16 +47,22 @@ def percentile(values: List[float], q: float) -> float:
     return ordered[index]
 
 
+def new_sender() -> str:
+    return f"bench-{uuid.uuid4().hex[:10]}"
+
+
+def timed_turn(session: requests.Session, webhook: str, sender: str, text: str) -> float:
+    """Seconds from sending one customer message over REST until the whole reply has arrived."""
+    started = time.perf_counter()
+    response = session.post(webhook, json={"sender": sender, "message": text}, timeout=60)
+    response.raise_for_status()
+    return time.perf_counter() - started
+
+
 def run_conversation(webhook: str, script: List[str]) -> List[float]:
-    sender = f"bench-{uuid.uuid4().hex[:10]}"
-    timings = []
+    sender = new_sender()
     with requests.Session() as session:
-        for text in script:
-            started = time.perf_counter()
-            response = session.post(webhook, json={"sender": sender, "message": text}, timeout=60)
-            response.raise_for_status()
-            timings.append(time.perf_counter() - started)
-    return timings
+        return [timed_turn(session, webhook, sender, text) for text in script]
 
 
 def measure(webhook: str, concurrency: int, conversations: int) -> Dict:
@@ -78,16 +84,21 @@ def measure(webhook: str, concurrency: int, conversations: int) -> Dict:
     }
 
 
-def measure_model(model: Path, directory: Path, conversations: int) -> List[Dict]:
-    """Seed a fresh SQLite database in ``directory``, start both servers on ``model`` and measure
-    ``conversations`` scripted customers one at a time and ten at a time."""
+def seeded_database(directory: Path) -> str:
+    """A fresh SQLite database in ``directory`` with the demo city in it; its URL."""
     database_url = f"sqlite:///{directory / 'bench.db'}"
     directory.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [sys.executable, "-m", "mot.storage.seed"], cwd=PROJECT_ROOT, check=True,
         env={**os.environ, "XSD_DATABASE_URL": database_url}, stdout=subprocess.DEVNULL,
     )
-    with running_servers(database_url, directory / "logs", model=model) as servers:
+    return database_url
+
+
+def measure_model(model: Path, directory: Path, conversations: int) -> List[Dict]:
+    """Seed a fresh SQLite database in ``directory``, start both servers on ``model`` and measure
+    ``conversations`` scripted customers one at a time and ten at a time."""
+    with running_servers(seeded_database(directory), directory / "logs", model=model) as servers:
         run_conversation(servers.rest_webhook, SCRIPTS[0])  # warm-up: first parse loads lazily
         return [
             measure(servers.rest_webhook, 1, max(conversations // 4, 5)),

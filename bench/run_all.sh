@@ -13,4 +13,4 @@ rm -rf "$scratch"
 .venv/bin/python bench/latency.py
 if [ -f bench/address_extraction.py ]; then .venv/bin/python bench/address_extraction.py; fi
 .venv/bin/python bench/mot_tagger.py
-.venv/bin/python bench/engine_overhead.py --conversations 80 --rounds 4
+.venv/bin/python bench/engine_overhead.py --conversations 60
