@@ -13,7 +13,7 @@ from typing import List, Optional, Tuple
 from sqlalchemy import case, func, select, update
 
 from mot.moments import Moment, MomentTag, peak_end_score
-from mot.storage.db import insert_or_ignore, session_scope, to_utc_naive, upsert
+from mot.storage.db import engine_for, insert_or_ignore, session_scope, to_utc_naive, upsert
 from mot.storage.mot_tables import ConversationRow, MomentRow
 
 
@@ -72,9 +72,10 @@ class ConversationLog:
     def record_turn(self, record: TurnRecord) -> None:
         """Stores (or re-stores, for a retried turn) the tag of one customer turn.
 
-        It runs on every customer turn, before the reply, so it is three statements in one
-        transaction instead of an ORM unit of work: create the conversation if it is new, upsert the
-        moment by message id, update the conversation's counters. A retried or concurrent delivery of
+        It runs on every customer turn, before the reply, so it is three statements on one
+        connection in one transaction instead of an ORM unit of work: create the conversation if it is
+        new, upsert the moment by message id, update the conversation's counters. All three are
+        compiled once per process (see ``mot.storage.db.upsert``). A retried or concurrent delivery of
         the same message lands on the same rows.
         """
         at = to_utc_naive(record.at)
@@ -93,20 +94,17 @@ class ConversationLog:
             "cues": dict(emotion.cues),
             "created_at": at,
         }
+        conversation = {
+            "conversation_id": record.conversation_id, "sender_id": record.sender_id,
+            "channel": record.channel, "started_at": to_utc_naive(record.started_at), "last_turn_at": at,
+            "turns": 0, "served": False, "in_danger": False,
+        }
         conversations = ConversationRow.__table__
-        moments = MomentRow.__table__
-        with session_scope(self._url) as session:
-            session.execute(
-                insert_or_ignore(session, conversations, ["conversation_id"]).values(
-                    conversation_id=record.conversation_id, sender_id=record.sender_id, channel=record.channel,
-                    started_at=to_utc_naive(record.started_at), last_turn_at=at, turns=0, served=False,
-                    in_danger=False,
-                )
-            )
-            replaced = {key: value for key, value in moment.items() if key not in ("message_id", "conversation_id")}
-            session.execute(upsert(session, moments, ["message_id"], replaced).values(**moment))
-            c = conversations.c
-            session.execute(
+        c = conversations.c
+        with engine_for(self._url).begin() as connection:
+            connection.execute(insert_or_ignore(conversations, tuple(conversation), ("conversation_id",)), conversation)
+            connection.execute(upsert(MomentRow.__table__, tuple(moment), ("message_id",)), moment)
+            connection.execute(
                 update(conversations)
                 .where(c.conversation_id == record.conversation_id)
                 .values(

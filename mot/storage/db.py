@@ -11,12 +11,11 @@ import functools
 from datetime import datetime, timezone
 from pathlib import Path
 from decimal import Decimal
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Iterator, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Table, create_engine, event
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Integer, Table, bindparam, create_engine, event, text
+from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
@@ -76,23 +75,36 @@ def session_scope(database_url: str) -> Iterator[Session]:
         session.close()
 
 
-def _dialect_insert(session: Session, table: Table):
-    name = session.get_bind().dialect.name
-    if name == "sqlite":
-        return sqlite_insert(table)
-    if name == "postgresql":
-        return postgresql_insert(table)
-    raise NotImplementedError(f"no upsert for the {name} dialect; the project runs on SQLite or PostgreSQL")
+@functools.lru_cache(maxsize=None)
+def insert_or_ignore(table: Table, columns: Tuple[str, ...], keys: Tuple[str, ...]) -> TextClause:
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` of ``columns``, one bound parameter per column.
+
+    The statement is text, and the same on SQLite and PostgreSQL: SQLAlchemy 1.4 cannot cache the
+    compiled form of its dialects' ``on_conflict_*`` constructs, and compiling them again took most of
+    the time of a turn's record. A ``text()`` clause is cached like any other statement.
+    """
+    return _insert_text(table, columns, f"ON CONFLICT ({_names(keys)}) DO NOTHING")
 
 
-def insert_or_ignore(session: Session, table: Table, keys: Sequence[str]):
-    """``INSERT … ON CONFLICT (keys) DO NOTHING`` on SQLite and PostgreSQL; add ``.values(...)``."""
-    return _dialect_insert(session, table).on_conflict_do_nothing(index_elements=list(keys))
+@functools.lru_cache(maxsize=None)
+def upsert(table: Table, columns: Tuple[str, ...], keys: Tuple[str, ...]) -> TextClause:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE`` setting every other column of ``columns`` anew."""
+    replaced = ", ".join(f'"{name}" = excluded."{name}"' for name in columns if name not in keys)
+    return _insert_text(table, columns, f"ON CONFLICT ({_names(keys)}) DO UPDATE SET {replaced}")
 
 
-def upsert(session: Session, table: Table, keys: Sequence[str], replace: Mapping[str, Any]):
-    """``INSERT … ON CONFLICT (keys) DO UPDATE SET replace`` on SQLite and PostgreSQL."""
-    return _dialect_insert(session, table).on_conflict_do_update(index_elements=list(keys), set_=dict(replace))
+def _insert_text(table: Table, columns: Tuple[str, ...], conflict: str) -> TextClause:
+    unknown = [name for name in columns if name not in table.c]
+    if unknown:
+        raise ValueError(f"{table.name} has no column {', '.join(unknown)}")
+    values = ", ".join(f":{name}" for name in columns)
+    statement = text(f'INSERT INTO "{table.name}" ({_names(columns)}) VALUES ({values}) {conflict}')
+    # typed parameters: JSON, DateTime and Boolean values are converted as the ORM converts them
+    return statement.bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns))
+
+
+def _names(columns: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in columns)
 
 
 def to_utc_naive(moment: datetime) -> datetime:
