@@ -61,3 +61,32 @@ def test_tracker_store_round_trip(database_url):
     again = asyncio.run(ProjectTrackerStore(domain=domain, database_url=database_url).retrieve("customer-1"))
     assert again.get_slot("phone") == "13912345678"
     assert again.latest_message.text == "我家停水了"
+
+
+def test_tracker_store_writes_the_rows_rasa_writes(database_url):
+    """The bulk save stores Rasa's columns, and a second save adds only the new events."""
+    import asyncio
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    store = ProjectTrackerStore(domain=domain, database_url=database_url)
+    tracker = DialogueStateTracker.from_events(
+        "customer-2", [UserUttered("查一下水费", {"name": "ask_bill", "confidence": 0.9}), SlotSet("moment", "listening")]
+    )
+    asyncio.run(store.save(tracker))
+    tracker.update(ActionExecuted("utter_ask_account_number"))
+    tracker.update(BotUttered("请告诉我您的户号。"))
+    asyncio.run(store.save(tracker))
+    asyncio.run(store.save(tracker))  # nothing new: nothing added
+    SQLEvent = SQLTrackerStore.SQLEvent
+    with store.session_scope() as session:
+        rows = session.query(SQLEvent).filter(SQLEvent.sender_id == "customer-2").order_by(SQLEvent.id).all()
+        stored = [(r.type_name, r.intent_name, r.action_name) for r in rows]
+    assert stored == [
+        ("user", "ask_bill", None), ("slot", None, "moment"),
+        ("action", None, "utter_ask_account_number"), ("bot", None, None),
+    ]
+    again = asyncio.run(ProjectTrackerStore(domain=domain, database_url=database_url).retrieve("customer-2"))
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in tracker.events]
