@@ -83,9 +83,10 @@ async def _two_requests_and_their_client_ports() -> list:
     port = site._server.sockets[0].getsockname()[1]
     try:
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
-        first = await endpoint.request(json={"n": 1}, method="post")
+        body = {"n": 1, "text": "楼下/水管爆了！", "confidence": 0.1234567890123457, "slots": {"phone": None}}
+        first = await endpoint.request(json=body, method="post")
         second = await endpoint.request(json={"n": 2}, method="post")
-        assert first == {"events": [], "seen": {"n": 1}}
+        assert first == {"events": [], "seen": body}
         assert second == {"events": [], "seen": {"n": 2}}
         async with endpoint.session() as session:
             pass
@@ -103,6 +104,19 @@ def test_action_calls_reuse_one_connection() -> None:
     rasa_fixes.install()
     ports = asyncio.run(_two_requests_and_their_client_ports())
     assert len(ports) == 2 and ports[0] == ports[1]
+
+
+def test_request_bodies_decode_to_what_was_sent() -> None:
+    """ujson writes the body; what it cannot encode is written by the standard library."""
+    import json
+    import math
+
+    tracker = {"sender_id": "wx-1", "events": [{"event": "user", "text": "停水了\n怎么办？", "timestamp": 1764650000.123456,
+               "parse_data": {"intent": {"name": "report_no_water", "confidence": 0.987654321}}}], "slots": {"moment": None}}
+    assert json.loads(rasa_fixes._dumps(tracker)) == tracker
+    assert "停水了" in rasa_fixes._dumps(tracker)  # UTF-8, not \u escapes: a smaller body
+    odd = {"valence": math.nan}
+    assert math.isnan(json.loads(rasa_fixes._dumps(odd))["valence"])
 
 
 def test_kept_connections_close_before_the_action_server_closes_them() -> None:
