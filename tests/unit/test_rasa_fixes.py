@@ -6,6 +6,7 @@ from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
 from mot import rasa_fixes
+from mot.tools.servers import free_port
 
 RESPONSES = [
     {"events": [{"event": "slot", "name": "moment", "value": "danger"}], "responses": [{"text": "您好"}]},
@@ -63,6 +64,18 @@ def test_install_is_idempotent() -> None:
     assert RemoteAction._validate_action_result is patched
 
 
+async def _serve(port: int, handle) -> "web.AppRunner":
+    """A real aiohttp server on 127.0.0.1:``port`` whose POST /webhook is ``handle``."""
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_post("/webhook", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
+
 async def _two_requests_and_their_client_ports() -> list:
     """Serves JSON on a real socket and sends two requests through one Rasa endpoint."""
     from aiohttp import web
@@ -74,13 +87,8 @@ async def _two_requests_and_their_client_ports() -> list:
         ports.append(request.transport.get_extra_info("peername")[1])
         return web.json_response({"events": [], "seen": await request.json()})
 
-    app = web.Application()
-    app.router.add_post("/webhook", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    port = free_port()
+    runner = await _serve(port, handle)
     try:
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
         body = {"n": 1, "text": "楼下/水管爆了！", "confidence": 0.1234567890123457, "slots": {"phone": None}}
@@ -130,27 +138,18 @@ async def _request_across_an_action_server_restart() -> list:
     from aiohttp import web
     from rasa.utils.endpoints import EndpointConfig
 
-    async def serve(port: int, answer: str) -> web.AppRunner:
+    def answering(answer: str):
         async def handle(request: web.Request) -> web.Response:
             return web.json_response({"server": answer})
 
-        app = web.Application()
-        app.router.add_post("/webhook", handle)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        return runner
+        return handle
 
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
-    first = await serve(port, "first")
+    first = await _serve(port, answering("first"))
     answers = [await endpoint.request(json={}, method="post")]
     await first.cleanup()
-    second = await serve(port, "second")
+    second = await _serve(port, answering("second"))
     try:
         answers.append(await endpoint.request(json={}, method="post"))
     finally:
