@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any, Optional
 
+import sqlalchemy.exc
+
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from mot import rasa_fixes
@@ -24,11 +26,19 @@ from mot.storage.db import engine_for
 
 logger = logging.getLogger(__name__)
 
+DATABASE_WAIT_SECONDS = 120  # how long a starting server waits for its database (docker compose up)
+
 rasa_fixes.install()  # every Rasa server of the project loads this module (see mot/rasa_fixes.py)
 
 
 class ProjectTrackerStore(SQLTrackerStore):
-    """``SQLTrackerStore`` whose connection comes from ``Settings.database_url``."""
+    """``SQLTrackerStore`` on the project's engine for ``Settings.database_url``.
+
+    Rasa's constructor would build a second engine from dialect, host and credentials (for a SQLite
+    file, one that opens a new connection for every session). This one uses ``engine_for``, the engine
+    the project's own tables use: a few kept connections with WAL and the busy timeout on SQLite,
+    pre-ping on PostgreSQL. Like Rasa, it waits for a database that is still starting.
+    """
 
     def __init__(
         self,
@@ -38,21 +48,27 @@ class ProjectTrackerStore(SQLTrackerStore):
         database_url: Optional[str] = None,
         **kwargs: Any,
     ) -> None:
-        url = make_url(database_url or get_settings().database_url)
-        dialect = url.drivername
-        if url.get_backend_name() == "sqlite":
-            super().__init__(domain=domain, dialect="sqlite", db=url.database, event_broker=event_broker, **kwargs)
-            # Rasa's engine for a SQLite file opens a new connection for every session (NullPool).
-            # The project's engine keeps a few open, with WAL and the busy timeout the action server
-            # uses on the same file.
-            self.engine = engine_for(str(url))
-            self.sessionmaker = sessionmaker(bind=self.engine)
-            return
-        super().__init__(
-            domain=domain, dialect=dialect, host=url.host, port=url.port, db=url.database,
-            username=url.username, password=url.password, event_broker=event_broker,
-            login_db=kwargs.pop("login_db", None), **kwargs,
-        )
+        self.engine = engine_for(database_url or get_settings().database_url)
+        self._create_tables()
+        self.sessionmaker = sessionmaker(bind=self.engine)
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+
+    def _create_tables(self) -> None:
+        """Rasa's ``events`` table, once the database answers (at most ``DATABASE_WAIT_SECONDS``)."""
+        deadline = time.monotonic() + DATABASE_WAIT_SECONDS
+        while True:
+            try:
+                self.Base.metadata.create_all(self.engine)
+                return
+            except sqlalchemy.exc.ProgrammingError as error:
+                # another server created the table between the check and the CREATE: that is fine
+                logger.info("events table: %s", error.orig)
+                return
+            except sqlalchemy.exc.OperationalError as error:
+                if time.monotonic() > deadline:
+                    raise
+                logger.warning("Database not reachable yet (%s); retrying in 2 s.", error.orig)
+                time.sleep(2)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Stores the tracker's new events as Rasa's ``SQLTrackerStore.save`` does, in one statement.

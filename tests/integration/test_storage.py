@@ -90,3 +90,16 @@ def test_tracker_store_writes_the_rows_rasa_writes(database_url):
     ]
     again = asyncio.run(ProjectTrackerStore(domain=domain, database_url=database_url).retrieve("customer-2"))
     assert [e.as_dict() for e in again.events] == [e.as_dict() for e in tracker.events]
+
+
+def test_tracker_store_gives_up_on_a_database_that_never_answers(monkeypatch):
+    """A server whose database is still starting waits for it; one that never answers is an error."""
+    import pytest
+    import sqlalchemy.exc
+
+    from mot.storage import tracker_store
+    from mot.tools.servers import free_port
+
+    monkeypatch.setattr(tracker_store, "DATABASE_WAIT_SECONDS", 0)
+    with pytest.raises(sqlalchemy.exc.OperationalError):
+        ProjectTrackerStore(database_url=f"postgresql://postgres@127.0.0.1:{free_port()}/test")
