@@ -5,23 +5,83 @@ Run: ``.venv/bin/python -m mot.tools.check_nlu_data`` (exit 1 on a problem). It 
   and fails when a business intent has fewer than ``--min-business`` training examples;
 - entity annotations whose boundaries fall inside a token (DIET silently drops those);
 - held-out examples that also appear in training (the split must never be trained on).
+
+``--drop-leaked-turns FILE…`` is the fix for a new benchmark set (``bench/data/mot_turns_*.yml``):
+it removes the turns whose text is also a training message (NLU or emotion data, compared without
+spaces, punctuation and case: ``held_out_key``) and prints what it removed, so the header of the
+set can say so. ``tests/unit/test_bench_data.py`` fails on any such turn left behind.
 """
 from __future__ import annotations
 
 import argparse
 import collections
+import re
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Set
 
+import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from mot.emotion import load_labelled_emotions
 from mot.nlu.segmentation import load_user_dictionaries, segment
+from mot.settings import PROJECT_ROOT
 
 CHITCHAT_INTENTS = {
     "greet", "goodbye", "thank", "affirm", "deny", "cancel", "bot_challenge", "praise",
 }
+
+
+_NOISE = re.compile(r"[\s，。！？!?,.、~…：:；;“”\"'（）()]+")
+_ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
+_TURN_START = re.compile(r"^  - text:")
+
+
+def held_out_key(text: str) -> str:
+    """How held-out and training texts are compared: without spaces, punctuation or case."""
+    return _NOISE.sub("", text).lower()
+
+
+def training_texts(root: Path = PROJECT_ROOT) -> Set[str]:
+    """``held_out_key`` of every training message: the emotion data and the NLU examples."""
+    texts = {held_out_key(t) for t, _ in load_labelled_emotions(root / "data" / "emotion")}
+    for path in (root / "data" / "nlu").glob("*.yml"):
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            for line in str(item.get("examples") or "").splitlines():
+                plain = _ANNOTATION.sub(lambda m: m.group(1) or m.group(2), line.strip()[2:])
+                texts.add(held_out_key(plain))
+    return texts
+
+
+def drop_leaked_turns(path: Path, train: Set[str]) -> List[str]:
+    """Removes from a benchmark set the turns whose text is in ``train``; returns their texts.
+
+    The file is edited line by line (a turn is its ``  - text:`` line and the indented lines under
+    it), so the header and the section comments stay as written.
+    """
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept: List[str] = []
+    removed: List[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not _TURN_START.match(line):
+            kept.append(line)
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and lines[end].startswith("    "):
+            end += 1
+        text = yaml.safe_load(line.split("text:", 1)[1])
+        if held_out_key(str(text)) in train:
+            removed.append(str(text))
+        else:
+            kept.extend(lines[index:end])
+        index = end
+    if removed:
+        path.write_text("".join(kept), encoding="utf-8")
+    return removed
 
 
 def _load_dir(directory: Path) -> TrainingData:
@@ -51,7 +111,18 @@ def main(argv: List[str] = None) -> int:
     parser.add_argument("--train", default="data/nlu")
     parser.add_argument("--test", default="tests/nlu")
     parser.add_argument("--min-business", type=int, default=40)
+    parser.add_argument("--drop-leaked-turns", nargs="+", type=Path, metavar="FILE",
+                        help="remove turns that are training messages from these benchmark sets")
     args = parser.parse_args(argv)
+
+    if args.drop_leaked_turns:
+        train_keys = training_texts()
+        for path in args.drop_leaked_turns:
+            removed = drop_leaked_turns(path, train_keys)
+            print(f"{path}: removed {len(removed)} turn(s) that are training messages")
+            for text in removed:
+                print(f"  - {text}")
+        return 0
 
     load_user_dictionaries("data/jieba")
     train = _load_dir(Path(args.train))
