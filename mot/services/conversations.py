@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import List, Optional, Tuple
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select
 
 from mot.moments import Moment, MomentTag, peak_end_score
-from mot.storage.db import engine_for, insert_or_ignore, session_scope, to_utc_naive, upsert
+from mot.storage.db import engine_for, session_scope, to_utc_naive, upsert
 from mot.storage.mot_tables import ConversationRow, MomentRow
 
 
@@ -63,6 +63,26 @@ def ensure_conversation(session, conversation_id: str, sender_id: str, channel: 
     return row
 
 
+def _later(column: str) -> str:
+    stored, new = f'"mot_conversations"."{column}"', f'excluded."{column}"'
+    return f"CASE WHEN {stored} < {new} THEN {new} ELSE {stored} END"
+
+
+# How a turn's record updates a conversation row that exists: counters only move forward, the
+# session's identity and ``served`` stay as stored, ``in_danger`` follows the latest turn.
+_CONVERSATION_MERGE = (
+    ("sender_id", '"mot_conversations"."sender_id"'),
+    ("started_at", '"mot_conversations"."started_at"'),
+    ("served", '"mot_conversations"."served"'),
+    ("channel", 'COALESCE("mot_conversations"."channel", excluded."channel")'),
+    ("turns", _later("turns")),
+    ("last_turn_at", _later("last_turn_at")),
+)
+
+# A re-stored turn keeps the conversation it was first stored in.
+_MOMENT_MERGE = (("conversation_id", '"mot_moments"."conversation_id"'),)
+
+
 class ConversationLog:
     """Reads and writes ``mot_conversations`` and ``mot_moments``."""
 
@@ -72,11 +92,11 @@ class ConversationLog:
     def record_turn(self, record: TurnRecord) -> None:
         """Stores (or re-stores, for a retried turn) the tag of one customer turn.
 
-        It runs on every customer turn, before the reply, so it is three statements on one
-        connection in one transaction instead of an ORM unit of work: create the conversation if it is
-        new, upsert the moment by message id, update the conversation's counters. All three are
-        compiled once per process (see ``mot.storage.db.upsert``). A retried or concurrent delivery of
-        the same message lands on the same rows.
+        It runs on every customer turn, before the reply, so it is two upserts on one connection in
+        one transaction instead of an ORM unit of work: the conversation (created, or its counters
+        moved forward: turns and last turn only ever grow, the first channel stays), then the moment
+        by message id. Both are compiled once per process (see ``mot.storage.db.upsert``). A retried,
+        late or concurrent delivery of the same message lands on the same rows.
         """
         at = to_utc_naive(record.at)
         emotion = record.tag.emotion
@@ -97,23 +117,14 @@ class ConversationLog:
         conversation = {
             "conversation_id": record.conversation_id, "sender_id": record.sender_id,
             "channel": record.channel, "started_at": to_utc_naive(record.started_at), "last_turn_at": at,
-            "turns": 0, "served": False, "in_danger": False,
+            "turns": record.turn, "served": False, "in_danger": record.tag.moment is Moment.DANGER,
         }
-        conversations = ConversationRow.__table__
-        c = conversations.c
         with engine_for(self._url).begin() as connection:
-            connection.execute(insert_or_ignore(conversations, tuple(conversation), ("conversation_id",)), conversation)
-            connection.execute(upsert(MomentRow.__table__, tuple(moment), ("message_id",)), moment)
             connection.execute(
-                update(conversations)
-                .where(c.conversation_id == record.conversation_id)
-                .values(
-                    turns=case((c.turns < record.turn, record.turn), else_=c.turns),
-                    last_turn_at=case((c.last_turn_at < at, at), else_=c.last_turn_at),
-                    in_danger=record.tag.moment is Moment.DANGER,
-                    channel=func.coalesce(c.channel, record.channel),
-                )
+                upsert(ConversationRow.__table__, tuple(conversation), ("conversation_id",), _CONVERSATION_MERGE),
+                conversation,
             )
+            connection.execute(upsert(MomentRow.__table__, tuple(moment), ("message_id",), _MOMENT_MERGE), moment)
 
     def mark_served(self, conversation_id: str, message_id: str, moment: Moment) -> None:
         """The assistant met the need raised in ``message_id``: store the re-tag and ``served``."""

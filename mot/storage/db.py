@@ -76,20 +76,27 @@ def session_scope(database_url: str) -> Iterator[Session]:
 
 
 @functools.lru_cache(maxsize=None)
-def insert_or_ignore(table: Table, columns: Tuple[str, ...], keys: Tuple[str, ...]) -> TextClause:
-    """``INSERT … ON CONFLICT (keys) DO NOTHING`` of ``columns``, one bound parameter per column.
+def upsert(
+    table: Table, columns: Tuple[str, ...], keys: Tuple[str, ...], merged: Tuple[Tuple[str, str], ...] = ()
+) -> TextClause:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE``: every other column of ``columns`` takes the new value,
+    except those ``merged`` names, which are set by their SQL expression instead.
+
+    An expression may name the stored row by the table's name and the new one as ``excluded``, e.g.
+    ``('channel', 'COALESCE("t"."channel", excluded."channel")')``; it must be valid on SQLite and
+    PostgreSQL alike.
 
     The statement is text, and the same on SQLite and PostgreSQL: SQLAlchemy 1.4 cannot cache the
     compiled form of its dialects' ``on_conflict_*`` constructs, and compiling them again took most of
-    the time of a turn's record. A ``text()`` clause is cached like any other statement.
+    the time of a turn's record. A ``text()`` clause is compiled once and cached like any other.
     """
-    return _insert_text(table, columns, f"ON CONFLICT ({_names(keys)}) DO NOTHING")
-
-
-@functools.lru_cache(maxsize=None)
-def upsert(table: Table, columns: Tuple[str, ...], keys: Tuple[str, ...]) -> TextClause:
-    """``INSERT … ON CONFLICT (keys) DO UPDATE`` setting every other column of ``columns`` anew."""
-    replaced = ", ".join(f'"{name}" = excluded."{name}"' for name in columns if name not in keys)
+    expressions = dict(merged)
+    unknown = [name for name in expressions if name not in columns or name in keys]
+    if unknown:
+        raise ValueError(f"merged columns {', '.join(unknown)} are not updated columns of this statement")
+    replaced = ", ".join(
+        f'"{name}" = {expressions.get(name, f"excluded.{_names([name])}")}' for name in columns if name not in keys
+    )
     return _insert_text(table, columns, f"ON CONFLICT ({_names(keys)}) DO UPDATE SET {replaced}")
 
 

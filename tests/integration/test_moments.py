@@ -105,3 +105,39 @@ def test_a_database_failure_does_not_stop_tagging(domain, monkeypatch):
     _, result = run(TagCustomerTurn(), tracker_of("nodb", events), domain)
     assert slot_events(result)["moment"] == "danger"
     get_settings.cache_clear()
+
+
+def test_a_late_or_repeated_turn_record_only_moves_the_conversation_forward(request):
+    """Counters only grow, the first channel and ``served`` stay, ``in_danger`` follows the latest record."""
+    from datetime import datetime, timezone
+
+    from mot.emotion import read_emotion
+    from mot.moments import DangerReason, Moment, MomentTag
+    from mot.services.conversations import TurnRecord
+    from mot.storage.db import session_scope
+    from mot.storage.mot_tables import ConversationRow, MomentRow
+
+    sender = f"order-{request.node.callspec.id}"
+    conversation = f"{sender}:1764000000"
+    log = ConversationLog(get_settings().database_url)
+    calm = MomentTag(Moment.LISTENING, read_emotion("停水了", {"neutral": 1.0}))
+    alarm = MomentTag(Moment.DANGER, read_emotion("水漫进屋了", {"anxiety": 1.0}), (DangerReason.EMERGENCY,))
+
+    def record(turn: int, second: int, tag: MomentTag, channel) -> None:
+        log.record_turn(TurnRecord(
+            conversation_id=conversation, sender_id=sender, message_id=f"{sender}-{turn}", turn=turn, tag=tag,
+            intent="report_leak", intent_confidence=0.9, at=datetime.fromtimestamp(1_764_000_000 + second, timezone.utc),
+            started_at=datetime.fromtimestamp(1_764_000_000, timezone.utc), channel=channel,
+        ))
+
+    record(2, 20, alarm, None)
+    log.mark_served(conversation, f"{sender}-2", Moment.SERVICE)
+    record(3, 30, calm, "wechat")
+    record(1, 10, calm, "rest")  # delivered late
+    record(3, 30, alarm, "rest")  # the same message again, tagged anew
+    with session_scope(get_settings().database_url) as session:
+        row = session.get(ConversationRow, conversation)
+        moments = {m.message_id: m.moment for m in session.query(MomentRow).filter_by(conversation_id=conversation)}
+        assert (row.turns, row.channel, row.served, row.in_danger) == (3, "wechat", True, True)
+        assert row.last_turn_at == datetime(2025, 11, 24, 16, 0, 30)
+        assert moments == {f"{sender}-1": "listening", f"{sender}-2": "service", f"{sender}-3": "danger"}
