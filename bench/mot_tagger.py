@@ -2,21 +2,12 @@
 
 Run: ``.venv/bin/python bench/mot_tagger.py [--model models/xiaoshuidi.tar.gz]``
 
-Five hand-labelled sets of realistic customer turns, never used for training, each turn labelled
-with its moment, its danger reasons and the conversation context the tagger needs (turn in session,
-what the assistant did before, fallbacks, repeats, whether the reply resolves the need). Each new
-set was written by someone who had seen neither the lexicon nor the other sets, measured blind
-once, and then tuned on, so only the newest is blind:
-
-- ``bench/data/mot_turns.yml`` (342 turns): the first development set;
-- ``bench/data/mot_turns_fresh.yml`` (141 turns): blind on 2026-12-01 (accuracy 0.858, danger
-  P 0.831 / R 0.925), tuned on 2026-12-02;
-- ``bench/data/mot_turns_blind2.yml`` (190 turns): blind on 2026-12-02 (accuracy 0.837, danger
-  P 0.859 / R 0.847), then tuned on;
-- ``bench/data/mot_turns_blind3.yml`` (160 turns): blind on 2026-12-02 (accuracy 0.875, danger
-  P 0.844 / R 0.900), then tuned on;
-- ``bench/data/mot_turns_blind4.yml`` (160 turns): the *blind* set, written after that tuning and
-  not tuned on. Its figures are the ones to quote.
+Hand-labelled sets of realistic customer turns (``bench/data/mot_turns*.yml``), never used for
+training, each turn labelled with its moment, its danger reasons and the conversation context the
+tagger needs (turn in session, what the assistant did before, fallbacks, repeats, whether the reply
+resolves the need). Each set after the first was written by a helper who had read only DESIGN.md,
+measured once blind, and only then, if at all, tuned on; bench/README.md says which sets are still
+blind and gives each set's first measurement.
 
 Every text is parsed by the trained model (intent, confidence, emotion), the features are built as
 the action server builds them, and the tagger decides.
@@ -236,7 +227,8 @@ def main() -> int:
                                                         "mot_turns_blind4.yml", "mot_turns_blind5.yml",
                                                         "mot_turns_blind6.yml", "mot_turns_blind7.yml",
                                                         "mot_turns_blind8.yml", "mot_turns_blind9.yml",
-                                                        "mot_turns_blind10.yml")],
+                                                        "mot_turns_blind10.yml", "mot_turns_blind11.yml",
+                                                        "mot_turns_blind12.yml")],
     )
     args = parser.parse_args()
     paths = [Path(path).resolve() for path in args.data]

@@ -7,9 +7,7 @@ import yaml
 from mot.settings import PROJECT_ROOT
 from mot.tools.check_nlu_data import held_out_key, training_texts
 
-BENCH_SETS = ("mot_turns.yml", "mot_turns_fresh.yml", "mot_turns_blind2.yml", "mot_turns_blind3.yml", "mot_turns_blind4.yml",
-              "mot_turns_blind5.yml", "mot_turns_blind6.yml", "mot_turns_blind7.yml",
-              "mot_turns_blind8.yml", "mot_turns_blind9.yml", "mot_turns_blind10.yml")
+BENCH_SETS = sorted(path.name for path in (PROJECT_ROOT / "bench" / "data").glob("mot_turns*.yml"))
 
 
 @pytest.mark.parametrize("name", BENCH_SETS)
