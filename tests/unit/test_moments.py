@@ -21,6 +21,8 @@ NEUTRAL = EmotionReading()
 ANGRY = EmotionReading(EmotionLabel.ANGER, valence=-0.85, intensity=0.8)
 MILD_ANGER = EmotionReading(EmotionLabel.ANGER, valence=-0.4, intensity=0.4)
 ANXIOUS = EmotionReading(EmotionLabel.ANXIETY, valence=-0.6, intensity=0.7)
+# below emergency_anxiety_intensity: worried, not alarmed
+WORRIED = EmotionReading(EmotionLabel.ANXIETY, valence=-0.4, intensity=0.6)
 UNHAPPY = EmotionReading(EmotionLabel.NEGATIVE, valence=-0.4, intensity=0.4)
 DELIGHTED = EmotionReading(EmotionLabel.POSITIVE, valence=0.7, intensity=0.6)
 PLEASED = EmotionReading(EmotionLabel.POSITIVE, valence=0.3, intensity=0.3)
@@ -83,7 +85,7 @@ LABELLED = [
     (turn("之前还担心，结果当天就好了", "complain", DELIGHTED), Moment.HIGHLIGHT, ()),
     (turn("我要投诉，不过师傅人挺好", "complain", PLEASED), Moment.DANGER, (R.COMPLAINT,)),
     # Old age said as a number, living alone.
-    (turn("我妈八十多了一个人住，今天没水", "report_no_water", ANXIOUS), Moment.DANGER, (R.VULNERABLE,)),
+    (turn("我妈八十多了一个人住，今天没水", "report_no_water", WORRIED), Moment.DANGER, (R.VULNERABLE,)),
     (turn("跑了三趟营业厅都没办成", None, UNHAPPY), Moment.DANGER, (R.REPEATED_FAILURE,)),
     (turn("查水费", "query_bill", consecutive_fallbacks=2), Moment.DANGER, (R.REPEATED_FAILURE,)),
     (turn("查水费", "query_bill", consecutive_fallbacks=1), Moment.LISTENING, ()),
@@ -91,7 +93,10 @@ LABELLED = [
     (turn("还没好吗", None, UNHAPPY, minutes_waiting=20), Moment.DANGER, (R.REPEATED_FAILURE,)),
     (turn("好的", "affirm", NEUTRAL, minutes_waiting=20), Moment.LISTENING, ()),
     (turn("1", rating=1, assistant_last=AssistantAct.RATING_PROMPT), Moment.DANGER, (R.LOW_RATING,)),
-    (turn("家里老人瘫痪在床，停水了", "report_no_water", ANXIOUS), Moment.DANGER, (R.VULNERABLE,)),
+    (turn("家里老人瘫痪在床，停水了", "report_no_water", WORRIED), Moment.DANGER, (R.VULNERABLE,)),
+    # A fault told in plain words is an emergency when the customer is alarmed, a repair when worried.
+    (turn("地下室的水已经到脚踝了", "report_leak", ANXIOUS), Moment.DANGER, (R.EMERGENCY,)),
+    (turn("卫生间管子一直在滴", "report_leak", WORRIED), Moment.LISTENING, ()),
     (turn("我家老人想问下水价", "ask_price"), Moment.LISTENING, ()),
     # A resolution does not turn a danger moment into service.
     (turn("爆管了快来人", "report_leak", ANXIOUS).resolved(), Moment.DANGER, (R.EMERGENCY,)),
