@@ -91,9 +91,13 @@ class EmotionClassifier(GraphComponent):
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
+        self._use(pipeline)
+        self._weights = EmotionWeights()
+
+    def _use(self, pipeline: Optional[Pipeline]) -> None:
+        """Serve ``pipeline``, through its direct scorer where one reproduces it."""
         self._pipeline = pipeline
         self._scorer = CharNgramScorer.from_pipeline(pipeline) if pipeline is not None else None
-        self._weights = EmotionWeights()
 
     @classmethod
     def create(
@@ -114,8 +118,7 @@ class EmotionClassifier(GraphComponent):
                 f"EmotionClassifier needs labelled messages of at least two emotions in "
                 f"{self._config['data_path']}; found {len(examples)} messages."
             )
-        self._pipeline = self.fit(examples, self._config)
-        self._scorer = CharNgramScorer.from_pipeline(self._pipeline)
+        self._use(self.fit(examples, self._config))
         self.persist()
         return self._resource
 

@@ -63,24 +63,32 @@ def ensure_conversation(session, conversation_id: str, sender_id: str, channel: 
     return row
 
 
+def _stored(table: str, column: str) -> str:
+    """The stored row's ``column`` in an upsert's SET clause (the new row is ``excluded``)."""
+    return f'"{table}"."{column}"'
+
+
+_CONVERSATIONS = ConversationRow.__tablename__
+
+
 def _later(column: str) -> str:
-    stored, new = f'"mot_conversations"."{column}"', f'excluded."{column}"'
+    stored, new = _stored(_CONVERSATIONS, column), f'excluded."{column}"'
     return f"CASE WHEN {stored} < {new} THEN {new} ELSE {stored} END"
 
 
 # How a turn's record updates a conversation row that exists: counters only move forward, the
 # session's identity and ``served`` stay as stored, ``in_danger`` follows the latest turn.
 _CONVERSATION_MERGE = (
-    ("sender_id", '"mot_conversations"."sender_id"'),
-    ("started_at", '"mot_conversations"."started_at"'),
-    ("served", '"mot_conversations"."served"'),
-    ("channel", 'COALESCE("mot_conversations"."channel", excluded."channel")'),
+    ("sender_id", _stored(_CONVERSATIONS, "sender_id")),
+    ("started_at", _stored(_CONVERSATIONS, "started_at")),
+    ("served", _stored(_CONVERSATIONS, "served")),
+    ("channel", f'COALESCE({_stored(_CONVERSATIONS, "channel")}, excluded."channel")'),
     ("turns", _later("turns")),
     ("last_turn_at", _later("last_turn_at")),
 )
 
 # A re-stored turn keeps the conversation it was first stored in.
-_MOMENT_MERGE = (("conversation_id", '"mot_moments"."conversation_id"'),)
+_MOMENT_MERGE = (("conversation_id", _stored(MomentRow.__tablename__, "conversation_id")),)
 
 
 class ConversationLog:
