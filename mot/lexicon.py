@@ -109,6 +109,16 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "关不住", "拧不动", "拧到底", "湿透", "红虫",
 )
 NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
+# A small, contained fault: "厨房水管一直在滴水", "龙头关不紧", "有点渗 量不大". Reported with worry it is
+# still an ordinary repair, not an emergency...
+MINOR_FAULT_CUES: Tuple[str, ...] = (
+    "滴水", "滴答", "一滴一滴", "关不紧", "关不严", "拧不紧", "有点渗", "有点漏", "量不大", "不算大",
+)
+NOT_MINOR_FAULT: Tuple[str, ...] = ("一滴水",)  # "一滴水都没有" is no water at all
+# ...unless the water reaches what it can damage or endanger: "天花板在滴水", "渗到插座旁边".
+FAULT_HAZARDS: Tuple[str, ...] = (
+    "天花板", "顶上", "吊顶", "楼下", "墙", "电", "灯", "插座", "泡", "鼓", "越来越", "越滴越", "止不住",
+)
 # An emergency the customer rules out is none: "不是爆管哈 就是水龙头底下有点渗", "没有虫子".
 EMERGENCY_DENIALS: Tuple[str, ...] = ("不是", "不算", "并非", "没有", "没")
 DENIED_EMERGENCY = re.compile(
@@ -238,6 +248,7 @@ class TextCues:
     acknowledgement: bool = False  # the message takes an answer in and asks nothing new
     farewell: Tuple[str, ...] = ()  # "先这样吧", "没别的事了": the customer ends the conversation
     service_info_question: bool = False  # "人工客服几点上班": how the service works, not a need of it
+    minor_fault: bool = False  # "龙头一直在滴水": a small, contained fault, nothing at risk
 
     @property
     def waited_days(self) -> float:
@@ -354,6 +365,7 @@ def read_cues(text: str) -> TextCues:
         acknowledgement=_acknowledges(text),
         farewell=_present(text, FAREWELL_CUES),
         service_info_question=info_question,
+        minor_fault=bool(_present(text, MINOR_FAULT_CUES, exclusions=NOT_MINOR_FAULT)) and not _present(text, FAULT_HAZARDS),
     )
 
 

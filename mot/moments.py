@@ -185,8 +185,10 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
         and (cues.mentions_no_water or features.intent == "report_no_water")
         and cues.waited_days >= t.days_without_water
     )
+    # ...but a dripping tap told with worry is still an ordinary repair
     alarmed_fault = (
         features.intent in FAULT_INTENTS
+        and not cues.minor_fault
         and emotion.label is EmotionLabel.ANXIETY
         and emotion.intensity >= t.emergency_anxiety_intensity
     )

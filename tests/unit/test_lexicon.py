@@ -90,6 +90,16 @@ def test_cues(text: str, field: str, expected: tuple) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, minor",
+    [("厨房水管一直在滴水", True), ("龙头关不紧 有点渗", True), ("接头那里滴滴答答的 量不大", True),
+     ("天花板在滴水", False), ("墙里在渗水 旁边就是插座", False), ("水龙头滴水 越滴越快", False),
+     ("一滴水都没有", False), ("水管爆了", False)],
+)
+def test_a_small_contained_fault(text: str, minor: bool) -> None:
+    assert read_cues(text).minor_fault is minor
+
+
+@pytest.mark.parametrize(
     "text, days",
     [("三天了还没水", 3), ("停水两天了", 2), ("十二天", 12), ("好几天没水", 3), ("48小时没水", 2), ("刚停", 0),
      ("停了快一个礼拜了", 7), ("两周没水", 14)],

@@ -97,6 +97,9 @@ LABELLED = [
     # A fault told in plain words is an emergency when the customer is alarmed, a repair when worried.
     (turn("地下室的水已经到脚踝了", "report_leak", ANXIOUS), Moment.DANGER, (R.EMERGENCY,)),
     (turn("卫生间管子一直在滴", "report_leak", WORRIED), Moment.LISTENING, ()),
+    # A small, contained fault is a repair even when told with alarm; the same drip from a ceiling is not.
+    (turn("厨房水管一直在滴水", "report_leak", ANXIOUS), Moment.LISTENING, ()),
+    (turn("天花板一直在滴水", "report_leak", ANXIOUS), Moment.DANGER, (R.EMERGENCY,)),
     (turn("我家老人想问下水价", "ask_price"), Moment.LISTENING, ()),
     # A resolution does not turn a danger moment into service.
     (turn("爆管了快来人", "report_leak", ANXIOUS).resolved(), Moment.DANGER, (R.EMERGENCY,)),
