@@ -268,7 +268,9 @@ def _find(text: str, words: Iterable[str]) -> List[Tuple[int, str]]:
     """Non-overlapping occurrences of ``words`` in ``text``, longest word first."""
     taken = [False] * len(text)
     hits: List[Tuple[int, str]] = []
-    for word in sorted(set(words), key=len, reverse=True):
+    # longest first, then in a fixed order: set order changes with every process (hash seed), and the
+    # NLU and action server must read the same message the same way
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
         start = text.find(word)
         while start != -1:
             end = start + len(word)
