@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Sequence, Tuple
 
 # Particles that negate the sentiment word right after them ("不满意", "没问题", "别着急").
 NEGATIONS: Tuple[str, ...] = ("并不", "不太", "不是很", "不怎么", "没有", "不", "没", "别", "未", "无")
@@ -262,6 +262,18 @@ class TextCues:
             if value:
                 found[name] = list(value) if isinstance(value, tuple) else value
         return found
+
+    @classmethod
+    def from_dict(cls, found: Mapping[str, object]) -> "TextCues":
+        """Read back what ``as_dict`` wrote (the NLU's reading, stored on the parse data)."""
+        defaults = cls()
+        values: Dict[str, object] = {}
+        for name, value in found.items():
+            if not hasattr(defaults, name):
+                continue  # written by another version of the lexicon
+            default = getattr(defaults, name)
+            values[name] = tuple(value) if isinstance(default, tuple) else type(default)(value)
+        return cls(**values)
 
 
 def _find(text: str, words: Iterable[str]) -> List[Tuple[int, str]]:

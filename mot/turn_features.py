@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from mot.emotion import EmotionReading
-from mot.lexicon import read_cues
+from mot.lexicon import TextCues, read_cues
 from mot.moments import NEED_INTENTS, AssistantAct, TurnFeatures
 from mot.satisfaction import parse_rating
 
@@ -178,7 +178,7 @@ def latest_turn_features(events: Sequence[Event]) -> Optional[TurnFeatures]:
         intent=intent,
         intent_confidence=confidence,
         emotion=EmotionReading.from_dict(parse.get("emotion")),
-        cues=read_cues(text),
+        cues=_cues(text, parse),
         consecutive_fallbacks=fallbacks,
         same_need_count=same_need,
         minutes_waiting=max(0.0, waiting),
@@ -186,6 +186,15 @@ def latest_turn_features(events: Sequence[Event]) -> Optional[TurnFeatures]:
         resolution_delivered=False,
         rating=rating,
     )
+
+
+def _cues(text: str, parse: Mapping[str, Any]) -> TextCues:
+    """The lexicon's reading of the turn: the one the NLU's emotion component made of the same text
+    and stored on the parse data, or, for a parse without it, read here."""
+    found = (parse.get("emotion") or {}).get("cues")
+    if isinstance(found, Mapping):
+        return TextCues.from_dict(found)
+    return read_cues(text)
 
 
 def _rating_from_parse(parse: Mapping[str, Any]) -> Optional[int]:

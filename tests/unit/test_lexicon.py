@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from mot.emotion import EmotionLabel, EmotionReading, read_emotion
-from mot.lexicon import read_cues
+from mot.lexicon import TextCues, read_cues
 
 
 @pytest.mark.parametrize(
@@ -97,6 +97,13 @@ def test_cues(text: str, field: str, expected: tuple) -> None:
 )
 def test_a_small_contained_fault(text: str, minor: bool) -> None:
     assert read_cues(text).minor_fault is minor
+
+
+@pytest.mark.parametrize("text", ["厨房水管一直在滴水", "天花板在滴水", "你好", ""])
+def test_cues_round_trip_through_the_parse_data(text: str) -> None:
+    cues = read_cues(text + " 三天了！！ 我要打12345 家里老人没水喝 转人工")
+    assert TextCues.from_dict(cues.as_dict()) == cues
+    assert TextCues.from_dict({"no_such_signal": True}) == TextCues()
 
 
 @pytest.mark.parametrize(

@@ -111,3 +111,15 @@ def test_emotion_curve_has_one_point_per_customer_turn() -> None:
     curve = emotion_curve(events)
     assert [p["emotion"] for p in curve] == ["anger", "neutral"]
     assert curve[0]["valence"] == -0.8 and curve[1]["turn"] == 2
+
+
+def test_the_lexicon_reading_comes_from_the_parse_when_the_nlu_stored_it() -> None:
+    from mot.emotion import read_emotion
+    from mot.lexicon import read_cues
+
+    text = "三天了还没人来修！！我要打12345"
+    stored = read_emotion(text, {"anger": 0.9, "neutral": 0.1}).as_dict()
+    features = latest_turn_features(SESSION + [user(text, "complain", 101.0, emotion=stored)])
+    assert features.cues == read_cues(text)
+    # A parse without the NLU's reading (an older model, a test event) is read here.
+    assert latest_turn_features(SESSION + [user(text, "complain", 101.0)]).cues == read_cues(text)
