@@ -138,3 +138,26 @@ def test_a_low_rating_starts_service_recovery(servers, sqlite_url):
     assert rows(sqlite_url, RatingRow, who)[0].flagged_for_review
     escalation = rows(sqlite_url, EscalationRow, who)[0]
     assert escalation.reasons == ["low_rating"] and escalation.priority == "high"
+
+
+def test_a_goodbye_instead_of_a_rating_ends_the_conversation_calmly(servers, sqlite_url):
+    # The emotion classifier once read 再见 as anger: the customer was escalated with an apology.
+    who = customer()
+    say(servers, who, "江北区明天停水吗")
+    assert "打个分" in said(say(servers, who, "谢谢"))
+    goodbye = said(say(servers, who, "再见"))
+    assert "抱歉" not in goodbye and "祝您生活愉快" in goodbye
+    state = tracker(servers, who)
+    assert state["slots"]["moment"] == "closing" and state["slots"]["danger_reasons"] == []
+    assert rows(sqlite_url, EscalationRow, who) == [] and rows(sqlite_url, CallbackRow, who) == []
+
+
+def test_a_dripping_tap_is_an_ordinary_repair(servers, sqlite_url):
+    # ...not an emergency with an urgent work order, however worried the customer sounds.
+    who = customer()
+    reply = said(say(servers, who, "厨房水管一直在滴水"))
+    assert "紧急" not in reply and "地址" in reply
+    assert tracker(servers, who)["slots"]["moment"] != "danger"
+    say(servers, who, "翠湖苑5栋1单元302")
+    assert "已为您登记漏水报修" in said(say(servers, who, "13700001111"))
+    assert rows(sqlite_url, EscalationRow, who) == []
