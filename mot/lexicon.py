@@ -107,6 +107,9 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "漏到楼下", "渗到", "往下滴", "顶开", "往天上喷", "往上喷", "油花", "漂着油",
     # a valve that will not stop the water, walls soaked through, worms in the water
     "关不住", "拧不动", "拧到底", "湿透", "红虫",
+    # water shooting up or pouring in, a main cut through; water that made people ill or was fouled
+    "老高", "冒水冒", "灌水", "往里灌", "灌进", "被挖断", "撞断", "给撞了", "淌水", "全湿了",
+    "想吐", "嗓子疼", "喉咙疼", "起疹子", "死老鼠", "死猫", "死鸟",
 )
 NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
 # A small, contained fault: "厨房水管一直在滴水", "龙头关不紧", "有点渗 量不大". Reported with worry it is
@@ -198,7 +201,7 @@ _WEEK_UNITS = ("星期", "礼拜", "周")
 # "从前天晚上到现在": a day named as the start of the trouble.
 DAYS_SINCE: Dict[str, float] = {"大前天": 3.0, "前天": 2.0, "昨天": 1.0}
 HOURS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:个)?\s*(?:小时|钟头)")
-NO_WATER_PATTERN = re.compile(r"停了[^，。,.]{0,4}水|水一停|没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
+NO_WATER_PATTERN = re.compile(r"停了[^，。,.]{0,4}水|停了[^，。,.\s]{0,4}(天|礼拜|星期|周)|去[^，。,.\s]{0,4}拉水|水一停|没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
 LONG_NUMBER = re.compile(r"\d{6,}")
 EXCLAMATIONS = re.compile(r"[!！]{2,}")
 QUESTION_RUN = re.compile(r"[?？]{2,}")

@@ -83,6 +83,11 @@ from mot.lexicon import TextCues, read_cues
         ("12345是干嘛的 停水的事能打那个问吗", "threat", ()),
         ("水表那儿在喷 阀门拧到底了还是关不住", "emergency", ("拧到底", "关不住")),
         ("水表箱的门坏了关不上", "emergency", ()),
+        ("消防栓被撞了 水冲得老高", "emergency", ("老高",)),
+        ("孩子喝了自来水嗓子疼", "emergency", ("嗓子疼",)),
+        ("路面施工挖断水管的话 谁来赔", "emergency", ()),
+        ("工地的水管被挖断了", "emergency", ("被挖断",)),
+        ("我们村停了快一个礼拜了 天天去邻村拉水", "mentions_no_water", True),
     ],
 )
 def test_cues(text: str, field: str, expected: tuple) -> None:
