@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
+from mot.emotion import read_emotion
+from mot.lexicon import read_cues
 from mot.moments import AssistantAct, Moment, tag_turn
 from mot.turn_features import emotion_curve, latest_turn_features, session_start_timestamp
 
@@ -114,12 +116,13 @@ def test_emotion_curve_has_one_point_per_customer_turn() -> None:
 
 
 def test_the_lexicon_reading_comes_from_the_parse_when_the_nlu_stored_it() -> None:
-    from mot.emotion import read_emotion
-    from mot.lexicon import read_cues
-
     text = "三天了还没人来修！！我要打12345"
     stored = read_emotion(text, {"anger": 0.9, "neutral": 0.1}).as_dict()
     features = latest_turn_features(SESSION + [user(text, "complain", 101.0, emotion=stored)])
     assert features.cues == read_cues(text)
+    # What the NLU stored is what counts: the action server does not read the words again.
+    stored["cues"] = {"threat": ["市长热线"]}
+    features = latest_turn_features(SESSION + [user(text, "complain", 101.0, emotion=stored)])
+    assert features.cues.threat == ("市长热线",) and features.cues.days_suffered == 0.0
     # A parse without the NLU's reading (an older model, a test event) is read here.
     assert latest_turn_features(SESSION + [user(text, "complain", 101.0)]).cues == read_cues(text)
