@@ -68,7 +68,7 @@ AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙")
 # Where a clause starts or ends, for the look-back and hypothetical checks.
 CLAUSE_MARKS = "，。,.！!？?；; "
 # Where a believed clause ends: punctuation, a space, or the turn to what really happened.
-CLAUSE_ENDS: Tuple[str, ...] = ("，", "。", ",", ".", "！", "!", "？", "?", " ", "没想到", "想不到", "原来", "结果", "谁知")
+CLAUSE_ENDS: Tuple[str, ...] = tuple(CLAUSE_MARKS) + ("没想到", "想不到", "原来", "结果", "谁知")
 # Ending the conversation in so many words: "先这样吧", "没别的事了".
 FAREWELL_CUES: Tuple[str, ...] = ("先这样", "就这样吧", "没别的事", "没有别的事", "没其他事", "不打扰了", "拜拜")
 # "比说好的时间还早到": measured against the promise, not a broken one.

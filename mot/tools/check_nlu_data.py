@@ -43,15 +43,23 @@ def held_out_key(text: str) -> str:
     return _NOISE.sub("", text).lower()
 
 
-def training_texts(root: Path = PROJECT_ROOT) -> Set[str]:
-    """``held_out_key`` of every training message: the emotion data and the NLU examples."""
-    texts = {held_out_key(t) for t, _ in load_labelled_emotions(root / "data" / "emotion")}
+def nlu_training_texts(root: Path = PROJECT_ROOT) -> Set[str]:
+    """``held_out_key`` of every intent example in ``data/nlu`` (lookup tables and synonyms are
+    vocabularies, not messages, and are left out)."""
+    texts = set()
     for path in (root / "data" / "nlu").glob("*.yml"):
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if "intent" not in item:
+                continue
             for line in str(item.get("examples") or "").splitlines():
                 plain = _ANNOTATION.sub(lambda m: m.group(1) or m.group(2), line.strip()[2:])
                 texts.add(held_out_key(plain))
     return texts
+
+
+def training_texts(root: Path = PROJECT_ROOT) -> Set[str]:
+    """``held_out_key`` of every training message: the emotion data and the NLU examples."""
+    return {held_out_key(t) for t, _ in load_labelled_emotions(root / "data" / "emotion")} | nlu_training_texts(root)
 
 
 def drop_leaked_turns(path: Path, train: Set[str]) -> List[str]:
@@ -150,8 +158,8 @@ def main(argv: List[str] = None) -> int:
             print(f"[{name}] misaligned: {p}")
         ok = ok and not problems
 
-    train_texts = {m.get("text").strip() for m in train.intent_examples}
-    leaked = [m.get("text") for m in test.intent_examples if m.get("text").strip() in train_texts]
+    train_texts = nlu_training_texts()
+    leaked = [m.get("text") for m in test.intent_examples if held_out_key(m.get("text")) in train_texts]
     for text in leaked:
         print(f"[test] also in training data: {text}")
     ok = ok and not leaked

@@ -16,3 +16,13 @@ def test_emotion_test_split_is_not_in_training() -> None:
     train = training_texts()
     leaked = [t for t, _ in load_labelled_emotions(PROJECT_ROOT / "tests" / "emotion") if held_out_key(t) in train]
     assert leaked == []
+
+
+def test_nlu_test_split_is_not_in_training() -> None:
+    """Compared as the benchmark sets are, so "转人工！" in tests/nlu counts as the trained "转人工"."""
+    from mot.tools.check_nlu_data import nlu_training_texts
+    from mot.tools.nlu_eval import load_examples
+
+    train = nlu_training_texts()
+    leaked = [e.text for e in load_examples(str(PROJECT_ROOT / "tests" / "nlu")) if held_out_key(e.text) in train]
+    assert leaked == []
