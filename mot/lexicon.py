@@ -33,6 +33,8 @@ RELIEF_CUES: Tuple[str, ...] = (
     "终于", "总算", "这下", "松了一口气", "松了口气", "松口气", "石头落地", "来水了", "水来了", "放心了", "没想到", "想不到",
     "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙",
 )
+# Asking for notice ahead is no relief: "停水能不能提前告诉一声".
+NOT_RELIEF: Tuple[str, ...] = ("提前告诉", "提前通知", "提前说", "提前讲", "提前发")
 NEGATIVE_WORDS: Tuple[str, ...] = (
     "失望", "郁闷", "烦", "麻烦", "无语", "难受", "不方便", "差劲", "太差", "很差", "贵", "涨价",
     "又涨", "不合理", "不满", "不满意", "不放心", "担心", "唉", "哎", "算了", "服了", "慢", "等了好久",
@@ -44,6 +46,8 @@ ANGER_WORDS: Tuple[str, ...] = (
     "糊弄", "耍", "吃干饭", "不作为", "到底管不管", "还管不管", "管不管", "有没有人管", "什么态度",
     "态度太差", "态度差", "态度恶劣", "凭什么", "什么意思", "给个说法", "讨个说法", "要个说法",
     "白说", "算是服了", "😤", "😡", "🤬", "💢",
+    # insults: "侬脑子有问题伐", "眼睛呢", "听不懂人话"
+    "脑子有问题", "脑子进水", "脑子坏了", "眼睛呢", "眼瞎", "瞎了吗", "听不懂人话",
 )
 ANXIETY_WORDS: Tuple[str, ...] = (
     "急", "着急", "急死", "快点", "赶紧", "尽快", "马上", "怎么办", "咋办", "害怕", "吓人", "吓死",
@@ -97,6 +101,8 @@ THREAT_CUES: Tuple[str, ...] = (
     "消协", "消费者协会", "起诉", "律师", "法院", "告你们", "网上发", "发微博", "发抖音", "抖音",
     "信访", "监管部门", "物价局", "纪委", "市政府", "区政府", "找政府", "联名", "人大代表", "报社",
     "论坛", "热搜", "住建局", "水务局", "评评理",
+    # shaming in public: "截图发朋友圈 再发业主群里"
+    "发朋友圈", "发到朋友圈", "发业主群", "发到业主群", "发小区群", "发到小区群", "发到网上",
 )
 EMERGENCY_CUES: Tuple[str, ...] = (
     "爆管", "爆了", "管子爆", "水管爆", "炸了", "喷水", "往外喷", "狂喷", "水柱", "水漫", "漫进",
@@ -108,8 +114,10 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     # a valve that will not stop the water, walls soaked through, worms in the water
     "关不住", "拧不动", "拧到底", "湿透", "红虫",
     # water shooting up or pouring in, a main cut through; water that made people ill or was fouled
-    "老高", "冒水冒", "灌水", "往里灌", "灌进", "被挖断", "撞断", "给撞了", "淌水", "全湿了",
+    "老高", "冒水冒", "灌水", "往里灌", "灌进", "挖断", "撞断", "给撞了", "淌水", "全湿了",
     "想吐", "嗓子疼", "喉咙疼", "起疹子", "死老鼠", "死猫", "死鸟",
+    # water fouled by sewage or chemicals: "放出来是黑的 还一股臭鸡蛋味", "闻着跟洗衣粉似的"
+    "发黑", "是黑的", "黑水", "臭鸡蛋", "下水道味", "洗衣粉", "农药味",
 )
 NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
 # A small, contained fault: "厨房水管一直在滴水", "龙头关不紧", "有点渗 量不大". Reported with worry it is
@@ -129,6 +137,8 @@ DENIED_EMERGENCY = re.compile(
 )
 # An emergency word in a question about what to do *if* it happens, or about the repair hotline,
 # is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
+# ...or one the rest of its clause makes a condition: "爆管的话找谁", "水管冻裂了的话怎么办".
+CONDITION_ENDS: Tuple[str, ...] = ("的话",)
 HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会")
 # A threat the customer nearly made and did not: "本来都准备打12345了，结果半小时就修好了". (Only for
 # threats: "本来好好的 水管突然爆了" is an emergency.)
@@ -164,6 +174,7 @@ VULNERABLE_CUES: Tuple[str, ...] = (
     "宝宝", "小孩", "孩子", "娃儿", "小娃", "奶娃", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧", "腿脚不好",
     "行动不便", "一个人住", "一个人在家", "独自在家", "下不了楼", "拄拐", "老两口", "没满月", "刚满月", "刚出生",
     "几个月大", "瘫在床", "产妇", "刚生完", "糖尿病", "心脏病", "高血压", "哮喘", "吸氧",
+    "眼睛看不见", "看不见", "失明", "盲人", "读屏", "听不见", "耳背", "聋",
 )
 # "八十多了", "七十几岁": old age said as a number.
 OLD_AGE_PATTERN = re.compile(r"[六七八九]十(多|几|来)?岁|[六七八九]十(多|几)了|(6|7|8|9)\d岁")
@@ -171,27 +182,38 @@ REPEATED_CONTACT_CUES: Tuple[str, ...] = (
     "多少次", "好几次", "几次了", "第三次", "第四次", "第五次", "又打", "打了好多", "打了几次", "打了很多",
     "一直没人", "都没人来", "没人来", "没人上门", "还没人来", "说好的", "说了好几遍", "问了好几遍",
     "重复了", "每次都", "还是没", "又是这样", "一直等", "等了一天", "等了两天", "等了三天",
-    "又跟你说", "也说了", "都说了", "说了多少遍", "再让我发", "上上周",
+    "又跟你说", "也说了", "都说了", "说了多少遍", "再让我发", "上上周", "回回", "次次",
 )
 # "问了四五次", "跑了三趟", "发了两遍", "第三次报修": the same thing done again and again.
 REPEATED_PATTERN = re.compile(
-    r"(打了|问了|说了|跑了|报了|发了|催了|反映了|找了)[^，。,.]{0,3}[两三四五六七八九十几好多]+(次|遍|趟|回)"
+    r"(打了|问了|说了|跑了|报了|发了|催了|反映了|找了|换了|修了|来了)[^，。,.]{0,3}[两三四五六七八九十几好多]+(次|遍|趟|回)"
     r"|第[二三四五六七八九十]+(次|回|遍)"
 )
 HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "人工", "转人工", "真人", "客服人员", "找个人", "找个活人", "活人", "坐席", "接线员", "值班的人",
     "你们领导", "找领导", "能解决的人", "能做主", "说了算的", "管事的",
+    # a person the customer already knows: "能帮我转给他不"
+    "转给他", "转给她", "帮我转给",
 )
 # A title is a request only when asked for: "叫你们经理来", not "我这个物业经理也松了口气".
 PERSON_TITLE_REQUEST = re.compile(r"(找|叫|让|请|喊|换)[^，。,.!！?？]{0,4}(经理|负责人|主管)")
 # "不用叫你们经理了": a title not asked for.
 TITLE_REQUEST_NEGATIONS: Tuple[str, ...] = ("不", "别", "没")
-NOT_HUMAN_REQUEST: Tuple[str, ...] = (
-    "人工智能", "比人工", "不用人工", "不要人工", "不需要人工", "不用转人工", "不要转人工", "不需要转人工", "不转人工",
-    "不找人工",
+# The customer turns a person down: "好的好的 不用转人工了". What the NLU makes of it (request_human)
+# is then no request either.
+HUMAN_DECLINED: Tuple[str, ...] = (
+    "不用人工", "不要人工", "不需要人工", "不用转人工", "不要转人工", "不需要转人工", "不转人工", "不找人工",
 )
+NOT_HUMAN_REQUEST: Tuple[str, ...] = ("人工智能", "比人工") + HUMAN_DECLINED
+# "刚才人工那个小姑娘态度老好了": an agent the customer already spoke to, looked back on.
+JUST_NOW_MARKERS: Tuple[str, ...] = ("刚才", "刚刚")
 COMPLAINT_CUES: Tuple[str, ...] = ("投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题")
-NOT_COMPLAINT: Tuple[str, ...] = ("不是投诉", "不投诉", "不是要投诉", "不算投诉", "不想投诉")
+# The customer disowns a complaint: "我不是来投诉的哈 就想问问". The NLU's complain intent on such a
+# message is then no complaint either.
+NOT_COMPLAINT: Tuple[str, ...] = (
+    "不是投诉", "不投诉", "不是要投诉", "不算投诉", "不想投诉", "不是来投诉", "没有投诉的意思", "没投诉的意思",
+    "不是投诉的意思", "不是想投诉",
+)
 CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时候", "有空的时候", "慢慢来")
 
 # "三天了", "两天没水", "48小时": how long the customer has already suffered.
@@ -252,6 +274,8 @@ class TextCues:
     farewell: Tuple[str, ...] = ()  # "先这样吧", "没别的事了": the customer ends the conversation
     service_info_question: bool = False  # "人工客服几点上班": how the service works, not a need of it
     minor_fault: bool = False  # "龙头一直在滴水": a small, contained fault, nothing at risk
+    human_declined: bool = False  # "不用转人工了"
+    complaint_disowned: bool = False  # "没有投诉的意思哈"
 
     @property
     def waited_days(self) -> float:
@@ -339,7 +363,7 @@ def read_cues(text: str) -> TextCues:
         else:
             (calm if negated else negative).append(word)
     anger = [w for s, w in _find(text, ANGER_WORDS) if not _negated(text, s)]
-    relief = [w for s, w in _find(text, RELIEF_CUES) if not _negated(text, s)]
+    relief = [w for s, w in _find(_masked(text, NOT_RELIEF), RELIEF_CUES) if not _negated(text, s)]
     vulnerable = _present(text, VULNERABLE_CUES) + tuple(m.group() for m in OLD_AGE_PATTERN.finditer(text))
     repeated = _present(text, REPEATED_CONTACT_CUES, exclusions=NOT_REPEATED_CONTACT) + tuple(
         m.group() for m in REPEATED_PATTERN.finditer(text)
@@ -370,7 +394,9 @@ def read_cues(text: str) -> TextCues:
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
-        requested_human=() if info_question else _present(text, HUMAN_REQUEST_CUES, exclusions=NOT_HUMAN_REQUEST)
+        requested_human=() if info_question else _current(
+            _masked(spaced, NOT_HUMAN_REQUEST), HUMAN_REQUEST_CUES, JUST_NOW_MARKERS
+        )
         + _titles_asked_for(text),
         complaint=() if info_question else _current(_masked(spaced, NOT_COMPLAINT), COMPLAINT_CUES),
         exclamation_runs=len(EXCLAMATIONS.findall(text)),
@@ -382,6 +408,8 @@ def read_cues(text: str) -> TextCues:
         acknowledgement=_acknowledges(text),
         farewell=_present(text, FAREWELL_CUES),
         service_info_question=info_question,
+        human_declined=bool(_present(text, HUMAN_DECLINED)),
+        complaint_disowned=bool(_present(text, NOT_COMPLAINT)),
         minor_fault=bool(_present(text, MINOR_FAULT_CUES, exclusions=NOT_MINOR_FAULT)) and not _present(text, FAULT_HAZARDS),
     )
 
@@ -396,7 +424,10 @@ def _current(text: str, cues: Sequence[str], extra_markers: Sequence[str] = ()) 
     for start, word in _find(text, cues):
         clause_start = max(text.rfind(mark, 0, start) for mark in CLAUSE_MARKS)
         clause = text[clause_start + 1 : start]
-        if not any(marker in clause for marker in markers):
+        # "施工挖断水管的话 谁来赔": a condition named after the cue is a hypothetical too
+        ends = [i for i in (text.find(mark, start) for mark in CLAUSE_MARKS) if i >= 0]
+        rest = text[start : min(ends, default=len(text))]
+        if not any(marker in clause for marker in markers) and not any(c in rest for c in CONDITION_ENDS):
             found.append(word)
     return tuple(found)
 

@@ -161,13 +161,16 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     # ("投诉", "转人工"): the NLU's complain intent on "之前还担心要等好几天，结果当天就好了" or its
     # request_human on "我妈说你们师傅人特别好，非让我上来夸一下" is a confusion, not a signal.
     reads_positive = emotion.label is EmotionLabel.POSITIVE
-    request_intent = _intent_is(features, frozenset({"request_human"}), t) and not reads_positive
+    request_intent = (
+        _intent_is(features, frozenset({"request_human"}), t) and not reads_positive and not cues.human_declined
+    )
     if (intent_counts and request_intent) or cues.requested_human:
         reasons.append(DangerReason.REQUESTED_HUMAN)
     calm_but_sure = features.intent_confidence >= t.calm_complaint_confidence
     complaint_intent = (
         _intent_is(features, frozenset({"complain"}), t)
         and not reads_positive
+        and not cues.complaint_disowned
         and (emotion.label is not EmotionLabel.NEUTRAL or calm_but_sure)
     )
     if (intent_counts and complaint_intent) or cues.complaint:

@@ -39,11 +39,15 @@ logger = logging.getLogger(__name__)
 EMOTION = "emotion"
 MODEL_FILE = "emotion_classifier.joblib"
 _DIGIT_RUN = re.compile(r"\d+")
+# A phone or account number read out by voice input ("一五八幺三六二七四零九"): five or more digits
+# spelt in characters. Shorter runs are words ("一一", "三四天").
+_SPELT_NUMBER = re.compile(r"[零〇幺一二两三四五六七八九]{5,}")
 
 
 def _prepare(text: Text) -> Text:
-    """What the classifier sees: normalised text with every number as one placeholder digit."""
-    return _DIGIT_RUN.sub("0", normalise(text))
+    """What the classifier sees: normalised text with every number, in digits or spelt out, as one
+    placeholder digit (a number carries no emotion)."""
+    return _DIGIT_RUN.sub("0", _SPELT_NUMBER.sub("0", normalise(text)))
 
 
 @DefaultV1Recipe.register(

@@ -86,7 +86,7 @@ from mot.lexicon import TextCues, read_cues
         ("消防栓被撞了 水冲得老高", "emergency", ("老高",)),
         ("孩子喝了自来水嗓子疼", "emergency", ("嗓子疼",)),
         ("路面施工挖断水管的话 谁来赔", "emergency", ()),
-        ("工地的水管被挖断了", "emergency", ("被挖断",)),
+        ("工地的水管被挖断了", "emergency", ("挖断",)),
         ("我们村停了快一个礼拜了 天天去邻村拉水", "mentions_no_water", True),
     ],
 )
@@ -174,3 +174,37 @@ def test_reading_is_bounded_and_round_trips() -> None:
 )
 def test_acknowledgement(text: str, acknowledges: bool) -> None:
     assert read_cues(text).acknowledgement is acknowledges
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [("刚才人工那位大姐讲得很清楚 谢谢", False), ("刚刚的人工客服挺耐心的", False),
+     ("刚才说了半天 你给我转人工", True), ("能帮我转给她吗 上次就是她办的", True), ("帮我转给营业厅的人", True),
+     ("不用转人工了 我自己去营业厅", False)],
+)
+def test_a_person_asked_for_now_not_one_already_spoken_to(text: str, asks: bool) -> None:
+    assert bool(read_cues(text).requested_human) is asks
+
+
+def test_declining_a_person_and_disowning_a_complaint_are_read() -> None:
+    assert read_cues("行 那就不需要转人工了").human_declined
+    assert not read_cues("给我转人工").human_declined
+    cues = read_cues("我可不是来投诉的 就问问怎么算的")
+    assert cues.complaint_disowned and not cues.complaint
+    assert not read_cues("我要投诉你们抄表的").complaint_disowned
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [("施工队把主管道挖断了 水哗哗往外冒", "emergency"), ("放出来的水发黑 还有股下水道味", "emergency"),
+     ("我要把聊天记录发到朋友圈让大家看看", "threat"), ("你是眼瞎还是听不懂人话", "anger"),
+     ("我爸是盲人 一个人在家", "vulnerable"), ("这管子修了三回了还漏", "repeated_contact"),
+     ("回回都说明天来", "repeated_contact")],
+)
+def test_plain_word_danger_cues(text: str, field: str) -> None:
+    assert getattr(read_cues(text), field)
+
+
+def test_asking_for_notice_ahead_is_no_relief() -> None:
+    assert not read_cues("下回停水能提前通知一声吗").relief
+    assert read_cues("比说的提前修好了").relief

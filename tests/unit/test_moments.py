@@ -12,6 +12,7 @@ from mot.moments import (
     Priority,
     TaggerThresholds,
     TurnFeatures,
+    danger_reasons,
     peak_end_score,
     priority_for,
     tag_turn,
@@ -179,3 +180,13 @@ def test_a_calm_complaint_counts_only_when_the_nlu_is_sure() -> None:
     assert tag_turn(unsure, TaggerThresholds(calm_complaint_confidence=0.7)).danger_reasons == (R.COMPLAINT,)
     # an unhappy customer's complain intent counts at the ordinary confidence
     assert tag_turn(TurnFeatures(turn_in_session=2, intent="complain", intent_confidence=0.8, emotion=UNHAPPY)).danger_reasons == (R.COMPLAINT,)
+
+
+def test_a_declined_person_or_disowned_complaint_is_no_danger_whatever_the_intent() -> None:
+    declined = TurnFeatures(turn_in_session=4, intent="request_human", intent_confidence=0.97,
+                            cues=read_cues("好嘞 不需要转人工了 谢谢"), assistant_last=AssistantAct.ANSWERED)
+    assert R.REQUESTED_HUMAN not in danger_reasons(declined)
+    disowned = TurnFeatures(turn_in_session=1, intent="complain", intent_confidence=0.95,
+                            emotion=EmotionReading(label=EmotionLabel.ANGER, valence=-0.3, intensity=0.4),
+                            cues=read_cues("没有投诉的意思哈 就想问下这个月怎么这么多"))
+    assert R.COMPLAINT not in danger_reasons(disowned)
