@@ -31,7 +31,7 @@ POSITIVE_WORDS: Tuple[str, ...] = (
 # "没想到这么快". They count as positive words and mark a highlight (a positive emotional peak).
 RELIEF_CUES: Tuple[str, ...] = (
     "终于", "总算", "这下", "松了一口气", "松了口气", "松口气", "石头落地", "来水了", "水来了", "放心了", "没想到", "想不到",
-    "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙",
+    "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙", "谢天谢地",
 )
 # Asking for notice ahead is no relief: "停水能不能提前告诉一声".
 NOT_RELIEF: Tuple[str, ...] = ("提前告诉", "提前通知", "提前说", "提前讲", "提前发")
@@ -103,6 +103,8 @@ THREAT_CUES: Tuple[str, ...] = (
     "论坛", "热搜", "住建局", "水务局", "评评理",
     # shaming in public: "截图发朋友圈 再发业主群里"
     "发朋友圈", "发到朋友圈", "发业主群", "发到业主群", "发小区群", "发到小区群", "发到网上",
+    # keeping evidence, going through the proper channels: "照片我都存好了，该走什么程序我会走的"
+    "证据", "走程序", "法律途径", "打官司",
 )
 EMERGENCY_CUES: Tuple[str, ...] = (
     "爆管", "爆了", "管子爆", "水管爆", "炸了", "喷水", "往外喷", "狂喷", "水柱", "水漫", "漫进",
@@ -118,6 +120,12 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "想吐", "嗓子疼", "喉咙疼", "起疹子", "死老鼠", "死猫", "死鸟",
     # water fouled by sewage or chemicals: "放出来是黑的 还一股臭鸡蛋味", "闻着跟洗衣粉似的"
     "发黑", "是黑的", "黑水", "臭鸡蛋", "下水道味", "洗衣粉", "农药味",
+    "爆开", "喷得到处", "头晕",
+)
+# Water running onto the electrics: "水从电表箱那边流下来了", "渗到插座里".
+WATER_ON_POWER = re.compile(
+    r"(电表箱|配电箱|电箱|插座|电线|电闸)[^，。,.!！?？]{0,6}(流|渗|滴|淌|冒水|漏水|进水|湿)"
+    r"|(流|渗|滴|淌|漏|进)[^，。,.!！?？]{0,4}(电表箱|配电箱|电箱|插座|电线|电闸)"
 )
 NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
 # A small, contained fault: "厨房水管一直在滴水", "龙头关不紧", "有点渗 量不大". Reported with worry it is
@@ -162,6 +170,8 @@ SERVICE_INFO_QUESTION = re.compile(
     r"(几点|什么时候|啥时候)[^，。,.]{0,3}(上班|下班|有人|在线|开始|营业)|上班时间|工作时间|服务时间"
     r"|(怎么个|什么|啥)流程|流程(是)?怎么|怎么走流程|步骤是|开不开门|几点开门|开门吗|上不上班|周末上班|几点到几点"
     r"|(投诉|反映)[^，。,.]{0,6}(打哪个|什么电话|哪个电话|电话是多少|热线是多少|什么渠道)"
+    # "你们的服务热线是多少，我存一下"
+    r"|(热线|客服电话|服务电话)(号码)?(是)?多少"
 )
 # ...which a demand in so many words overrides: "我要投诉，你们这是什么流程".
 # ("要投诉的话走什么流程" is still a question: a demand made on a condition is none.)
@@ -196,7 +206,11 @@ HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "转给他", "转给她", "帮我转给",
 )
 # A title is a request only when asked for: "叫你们经理来", not "我这个物业经理也松了口气".
-PERSON_TITLE_REQUEST = re.compile(r"(找|叫|让|请|喊|换)[^，。,.!！?？]{0,4}(经理|负责人|主管)")
+PERSON_TITLE_REQUEST = re.compile(
+    r"(找|叫|让|请(?!问)|喊|换)[^，。,.!！?？]{0,4}(经理|负责人|主管|客服|工作人员|小姐姐)"
+    # "我还是想跟工作人员讲一下": wanting to talk to a member of staff
+    r"|(想|要|得)(跟|和|同)[^，。,.!！?？]{0,2}(工作人员|客服|真人)"
+)
 # "不用叫你们经理了": a title not asked for.
 TITLE_REQUEST_NEGATIONS: Tuple[str, ...] = ("不", "别", "没")
 # The customer turns a person down: "好的好的 不用转人工了". What the NLU makes of it (request_human)
@@ -207,7 +221,11 @@ HUMAN_DECLINED: Tuple[str, ...] = (
 NOT_HUMAN_REQUEST: Tuple[str, ...] = ("人工智能", "比人工") + HUMAN_DECLINED
 # "刚才人工那个小姑娘态度老好了": an agent the customer already spoke to, looked back on.
 JUST_NOW_MARKERS: Tuple[str, ...] = ("刚才", "刚刚")
-COMPLAINT_CUES: Tuple[str, ...] = ("投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题")
+COMPLAINT_CUES: Tuple[str, ...] = (
+    "投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题",
+    # the formal register of a retiree's letter: "本人正式提出意见…请予书面答复"
+    "提出意见", "书面答复", "正式反映", "正式提出",
+)
 # The customer disowns a complaint: "我不是来投诉的哈 就想问问". The NLU's complain intent on such a
 # message is then no complaint either.
 NOT_COMPLAINT: Tuple[str, ...] = (
@@ -390,7 +408,8 @@ def read_cues(text: str) -> TextCues:
         threat=_current(_referrals_blanked(LONG_NUMBER.sub(_blank, spaced)), THREAT_CUES, COUNTERFACTUAL_MARKERS),
         emergency=()
         if HOTLINE_QUESTION.search(text)
-        else _current(DENIED_EMERGENCY.sub(_blank, _masked(spaced, NOT_EMERGENCY)), EMERGENCY_CUES),
+        else _current(DENIED_EMERGENCY.sub(_blank, _masked(spaced, NOT_EMERGENCY)), EMERGENCY_CUES)
+        + tuple(m.group() for m in WATER_ON_POWER.finditer(text)),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
@@ -443,7 +462,7 @@ def _referrals_blanked(text: str) -> str:
 def _titles_asked_for(text: str) -> Tuple[str, ...]:
     """"叫你们经理来" asks for a person; "不用叫你们经理了" does not."""
     return tuple(
-        m.group(2)
+        m.group(2) or m.group(5)
         for m in PERSON_TITLE_REQUEST.finditer(text)
         if not any(n in text[max(0, m.start() - 3) : m.start()] for n in TITLE_REQUEST_NEGATIONS)
     )

@@ -208,3 +208,23 @@ def test_plain_word_danger_cues(text: str, field: str) -> None:
 def test_asking_for_notice_ahead_is_no_relief() -> None:
     assert not read_cues("下回停水能提前通知一声吗").relief
     assert read_cues("比说的提前修好了").relief
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [("能叫个客服过来跟我说吗", True), ("请安排一位工作人员给我回个电话", True), ("这事我想跟真人说", True),
+     ("请问客服几点上班", False), ("不用叫客服了 谢谢", False), ("客服电话是多少", False)],
+)
+def test_a_member_of_staff_asked_for_by_role(text: str, asks: bool) -> None:
+    assert bool(read_cues(text).requested_human) is asks
+
+
+@pytest.mark.parametrize(
+    "text, field, fires",
+    [("配电箱那块一直在往下淌水", "emergency", True), ("水渗进插座里了", "emergency", True),
+     ("电表箱在几楼", "emergency", False), ("水管爆开了 到处都是水", "emergency", True),
+     ("我正式提出意见 请予书面答复", "complaint", True), ("证据我都留着 该怎么办我清楚", "threat", True),
+     ("你们的热线是多少 我记一下", "service_info_question", True), ("谢天谢地 总算来水了", "relief", True)],
+)
+def test_round_eleven_cues(text: str, field: str, fires: bool) -> None:
+    assert bool(getattr(read_cues(text), field)) is fires

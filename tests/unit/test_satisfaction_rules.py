@@ -63,3 +63,11 @@ def test_window_is_configurable_and_expires() -> None:
 )
 def test_ratings_with_fillers_and_comments(text: str, score) -> None:
     assert parse_rating(text) == score
+
+
+def test_a_scoffed_satisfaction_is_the_lowest_rating() -> None:
+    from mot.satisfaction import parse_rating
+
+    assert parse_rating("满意个啥") == 1
+    assert parse_rating("满意啥呀 给1分") == 1
+    assert parse_rating("满意") == 4
