@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Train models/xiaoshuidi.tar.gz when it is missing or its inputs (config, domain, data, the project's
-# NLU components) changed since it was trained. A fingerprint of the inputs is kept beside the model.
+# NLU components and the lexicon they read with) changed since it was trained. A fingerprint of the inputs is kept beside the model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
@@ -8,7 +8,8 @@ MODEL="models/xiaoshuidi.tar.gz"
 FINGERPRINT="models/xiaoshuidi.inputs.sha256"
 
 inputs_hash() {
-  find config.yml domain.yml data mot/nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' -o -name '*.json' \) \
+  # mot/lexicon.py and mot/emotion.py: the emotion classifier's preprocessing and fingerprint use them
+  find config.yml domain.yml data mot/nlu mot/lexicon.py mot/emotion.py -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' -o -name '*.json' \) \
     -not -path '*/__pycache__/*' -not -path 'data/demo_city/*' -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
