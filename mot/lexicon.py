@@ -346,6 +346,17 @@ def _negated(text: str, start: int) -> bool:
     return any(window.endswith(n) or (n in window and len(n) > 1) for n in NEGATIONS)
 
 
+def _matches(pattern: "re.Pattern[str]", text: str) -> Tuple[str, ...]:
+    """Every match of ``pattern`` in ``text``, as found words."""
+    return tuple(m.group() for m in pattern.finditer(text))
+
+
+def _clause_end(text: str, start: int, ends: Sequence[str]) -> int:
+    """Where the clause running at ``start`` ends: the first of ``ends`` from there, else the text's end."""
+    found = [i for i in (text.find(mark, start) for mark in ends) if i >= 0]
+    return min(found, default=len(text))
+
+
 def _present(text: str, cues: Sequence[str], exclusions: Sequence[str] = ()) -> Tuple[str, ...]:
     return tuple(word for _, word in _find(_masked(text, exclusions), cues))
 
@@ -384,10 +395,8 @@ def read_cues(text: str) -> TextCues:
             (calm if negated else negative).append(word)
     anger = [w for s, w in _find(text, ANGER_WORDS) if not _negated(text, s)]
     relief = [w for s, w in _find(_masked(text, NOT_RELIEF), RELIEF_CUES) if not _negated(text, s)]
-    vulnerable = _present(text, VULNERABLE_CUES) + tuple(m.group() for m in OLD_AGE_PATTERN.finditer(text))
-    repeated = _present(text, REPEATED_CONTACT_CUES, exclusions=NOT_REPEATED_CONTACT) + tuple(
-        m.group() for m in REPEATED_PATTERN.finditer(text)
-    )
+    vulnerable = _present(text, VULNERABLE_CUES) + _matches(OLD_AGE_PATTERN, text)
+    repeated = _present(text, REPEATED_CONTACT_CUES, exclusions=NOT_REPEATED_CONTACT) + _matches(REPEATED_PATTERN, text)
     anxiety = [w for s, w in _find(text, ANXIETY_WORDS) if not _negated(text, s)]
 
     demand = EXPLICIT_DEMAND.search(DISOWNED_DEMAND.sub(_blank, text))
@@ -411,7 +420,7 @@ def read_cues(text: str) -> TextCues:
         emergency=()
         if HOTLINE_QUESTION.search(text)
         else _current(DENIED_EMERGENCY.sub(_blank, _masked(spaced, NOT_EMERGENCY)), EMERGENCY_CUES)
-        + tuple(m.group() for m in WATER_ON_POWER.finditer(text)),
+        + _matches(WATER_ON_POWER, text),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
@@ -446,8 +455,7 @@ def _current(text: str, cues: Sequence[str], extra_markers: Sequence[str] = ()) 
         clause_start = max(text.rfind(mark, 0, start) for mark in CLAUSE_MARKS)
         clause = text[clause_start + 1 : start]
         # "施工挖断水管的话 谁来赔": a condition named after the cue is a hypothetical too
-        ends = [i for i in (text.find(mark, start) for mark in CLAUSE_MARKS) if i >= 0]
-        rest = text[start : min(ends, default=len(text))]
+        rest = text[start : _clause_end(text, start, CLAUSE_MARKS)]
         if not any(marker in clause for marker in markers) and not any(c in rest for c in CONDITION_ENDS):
             found.append(word)
     return tuple(found)
@@ -482,8 +490,7 @@ def _sarcasm(spaced: str) -> Tuple[str, ...]:
             continue
         # a clause end right after the cue ("我还以为 这次终于修好了") does not end what was believed
         after = start + len(cue) + 1
-        ends = [i for i in (spaced.find(mark, after) for mark in CLAUSE_ENDS) if i >= after]
-        end = min(ends, default=len(spaced))
+        end = _clause_end(spaced, after, CLAUSE_ENDS)
         outside = (spaced[:start] + _blank_text(spaced[start:end]) + spaced[end:]).replace(" ", "　")
         good = [w for s, w in _find(outside, POSITIVE_WORDS + RELIEF_CUES) if not _negated(outside, s)]
         if good:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from mot.emotion import EmotionLabel, load_labelled_emotions
 from mot.settings import PROJECT_ROOT
-from mot.tools.check_nlu_data import held_out_key, training_texts
+from mot.tools.check_nlu_data import held_out_key, nlu_training_texts, training_texts
 
 
 def test_emotion_training_data_has_every_label() -> None:
@@ -20,7 +20,6 @@ def test_emotion_test_split_is_not_in_training() -> None:
 
 def test_nlu_test_split_is_not_in_training() -> None:
     """Compared as the benchmark sets are, so "转人工！" in tests/nlu counts as the trained "转人工"."""
-    from mot.tools.check_nlu_data import nlu_training_texts
     from mot.tools.nlu_eval import load_examples
 
     train = nlu_training_texts()
