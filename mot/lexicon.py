@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 # Particles that negate the sentiment word right after them ("不满意", "没问题", "别着急").
 NEGATIONS: Tuple[str, ...] = ("并不", "不太", "不是很", "不怎么", "没有", "不", "没", "别", "未", "无")
@@ -124,9 +124,11 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "爆开", "喷得到处", "头晕",
 )
 # Water running onto the electrics: "水从电表箱那边流下来了", "渗到插座里".
+# Like the word cues it is dropped in a hypothetical or a look back ("如果插座进水了怎么办"), and
+# "没" between the two halves denies it ("插座那边没进水").
 WATER_ON_POWER = re.compile(
-    r"(电表箱|配电箱|电箱|插座|电线|电闸)[^，。,.!！?？]{0,6}(流|渗|滴|淌|冒水|漏水|进水|湿)"
-    r"|(流|渗|滴|淌|漏|进)[^，。,.!！?？]{0,4}(电表箱|配电箱|电箱|插座|电线|电闸)"
+    r"(电表箱|配电箱|电箱|插座|电线|电闸)[^，。,.!！?？没]{0,6}(流|渗|滴|淌|冒水|漏水|进水|湿)"
+    r"|(流|渗|滴|淌|漏|进)[^，。,.!！?？没]{0,4}(电表箱|配电箱|电箱|插座|电线|电闸)"
 )
 NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
 # A small, contained fault: "厨房水管一直在滴水", "龙头关不紧", "有点渗 量不大". Reported with worry it is
@@ -420,7 +422,7 @@ def read_cues(text: str) -> TextCues:
         emergency=()
         if HOTLINE_QUESTION.search(text)
         else _current(DENIED_EMERGENCY.sub(_blank, _masked(spaced, NOT_EMERGENCY)), EMERGENCY_CUES)
-        + _matches(WATER_ON_POWER, text),
+        + _current(spaced, (), pattern=WATER_ON_POWER),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
@@ -444,14 +446,17 @@ def read_cues(text: str) -> TextCues:
     )
 
 
-def _current(text: str, cues: Sequence[str], extra_markers: Sequence[str] = ()) -> Tuple[str, ...]:
-    """Cue words about what is happening now: less those in a hypothetical ("万一爆管了找谁"), in a
-    look back ("上次爆管修得很快"), in news of elsewhere, or in a clause with ``extra_markers``.
-    ``text`` keeps the customer's spaces, which end clauses as commas do ("之前投诉过三次了还没解决
-    我要再投诉"). A question for the repair hotline is handled by the caller."""
+def _current(
+    text: str, cues: Sequence[str], extra_markers: Sequence[str] = (), pattern: Optional["re.Pattern[str]"] = None
+) -> Tuple[str, ...]:
+    """Cue words (or ``pattern``'s matches) about what is happening now: less those in a hypothetical
+    ("万一爆管了找谁"), in a look back ("上次爆管修得很快"), in news of elsewhere, or in a clause with
+    ``extra_markers``. ``text`` keeps the customer's spaces, which end clauses as commas do ("之前投诉过
+    三次了还没解决 我要再投诉"). A question for the repair hotline is handled by the caller."""
     markers = HYPOTHETICAL_MARKERS + PAST_MARKERS + HEARSAY_MARKERS + tuple(extra_markers)
     found = []
-    for start, word in _find(text, cues):
+    hits = _find(text, cues) if pattern is None else [(m.start(), m.group()) for m in pattern.finditer(text)]
+    for start, word in hits:
         clause_start = max(text.rfind(mark, 0, start) for mark in CLAUSE_MARKS)
         clause = text[clause_start + 1 : start]
         # "施工挖断水管的话 谁来赔": a condition named after the cue is a hypothetical too

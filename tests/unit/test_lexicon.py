@@ -223,6 +223,8 @@ def test_a_member_of_staff_asked_for_by_role(text: str, asks: bool) -> None:
     "text, field, fires",
     [("配电箱那块一直在往下淌水", "emergency", True), ("水渗进插座里了", "emergency", True),
      ("电表箱在几楼", "emergency", False), ("水管爆开了 到处都是水", "emergency", True),
+     ("如果插座进水了怎么办", "emergency", False), ("上次电表箱渗水是谁修的", "emergency", False),
+     ("插座那边没进水 就是地上湿了", "emergency", False), ("水从电表箱那边流下来了，会不会漏电啊", "emergency", True),
      ("我正式提出意见 请予书面答复", "complaint", True), ("证据我都留着 该怎么办我清楚", "threat", True),
      ("退费需要提供什么证据吗", "threat", False), ("水表被土埋了看不见", "vulnerable", False),
      ("你们的热线是多少 我记一下", "service_info_question", True), ("谢天谢地 总算来水了", "relief", True)],
