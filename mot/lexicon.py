@@ -25,13 +25,13 @@ POSITIVE_WORDS: Tuple[str, ...] = (
     "放心", "安心", "开心", "高兴", "棒", "好评", "热情", "周到", "解决了", "来水了", "修好了",
     "好了", "方便", "感激", "暖心", "贴心", "优秀", "厉害", "哈哈", "惊喜", "感动", "省心", "省事",
     "表扬", "刮目相看", "改观", "哇塞", "佩服", "服气", "聪明", "不愧", "满分", "强多了", "夸一下", "夸夸", "神速",
-    "这么高效", "效率这么高",
+    "这么高效", "效率这么高", "感恩",
 )
 # Relief and delight that name the outcome instead of thanking: "终于来水了", "这下放心了",
 # "没想到这么快". They count as positive words and mark a highlight (a positive emotional peak).
 RELIEF_CUES: Tuple[str, ...] = (
     "终于", "总算", "这下", "松了一口气", "松了口气", "松口气", "石头落地", "来水了", "水来了", "放心了", "没想到", "想不到",
-    "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙", "谢天谢地",
+    "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙", "帮了大忙", "谢天谢地",
 )
 # Asking for notice ahead is no relief: "停水能不能提前告诉一声".
 NOT_RELIEF: Tuple[str, ...] = ("提前告诉", "提前通知", "提前说", "提前讲", "提前发")
@@ -63,12 +63,12 @@ SARCASM_CUES: Tuple[str, ...] = (
     "还以为", "真棒", "真行", "真厉害", "真是高", "'高'", "“高”", "好样的", "可真", "呵呵", "谢谢你们哦",
     "谢谢你们啊让", "感谢你们让", "谢谢你们让", "托你们的福", "免费红糖水", "服务真好啊", "效率真高",
     "真有你们的", "好家伙", "倒是挺", "倒是很", "倒挺", "倒是积极", "笑死", "套餐", "一点没涨",
-    "好一个", "合着",
+    "好一个", "合着", "让我白跑",
 )
 # "还以为要等好几天，没想到今天就修好了": a belief the outcome proved wrong is relief, not sarcasm.
 # Cues that are sarcasm or sincere surprise: "好家伙 三天了还没修" vs "好家伙 一个电话没打就解决了".
 # Sincere when the message states a good outcome outside the cue's own clause.
-AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙")
+AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙", "可真")
 # Where a clause starts or ends, for the look-back and hypothetical checks.
 CLAUSE_MARKS = "，。,.！!？?；; "
 # Where a believed clause ends: punctuation, a space, or the turn to what really happened.
@@ -106,6 +106,12 @@ THREAT_CUES: Tuple[str, ...] = (
     # keeping evidence, going to law: "证据我都录下来了 再不处理就去卫健委" (not "退费要什么证据")
     "证据我都", "证据都", "留着证据", "保留证据", "留好证据", "存好证据", "留证据", "取证",
     "走法律程序", "法律途径", "打官司",
+    # over the utility's head: "那我只好打县里那个热线了"
+    "截图存", "截图保存", "截图留", "记录我都",
+    "去乡政府", "到乡政府", "找乡政府", "去镇政府", "到镇政府", "找镇政府", "去县政府", "到县政府", "找县政府",
+    "去街道办", "到街道办", "找街道办", "找书记", "找乡长", "给乡长", "找镇长", "给镇长", "找县长", "到县里去", "去县里",
+    "打县里", "找县里", "告到县里", "反映到县里", "县里的热线", "县里那个热线", "市里的热线", "市里那个热线",
+    "告到市里", "反映到市里", "省里的热线", "告到省里", "政务热线",
 )
 EMERGENCY_CUES: Tuple[str, ...] = (
     "爆管", "爆了", "管子爆", "水管爆", "炸了", "喷水", "往外喷", "狂喷", "水柱", "水漫", "漫进",
@@ -113,15 +119,15 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "塌陷", "漏电", "触电", "进了配电", "拉肚子", "腹泻", "中毒", "喝了不舒服", "喝了肚子", "呕吐",
     "送医院", "住院", "有虫", "虫子", "蚯蚓", "血红", "发臭", "刺鼻", "化学味", "汽油味", "进水了",
     "成河", "都泡着", "泡着呢", "泡水了", "往上冒", "往外冒", "上吐下泻", "冻裂", "全是水", "漏到我家",
-    "漏到楼下", "渗到", "往下滴", "顶开", "往天上喷", "往上喷", "油花", "漂着油",
+    "漏到楼下", "渗到", "顶开", "往天上喷", "往上喷", "油花", "漂着油",
     # a valve that will not stop the water, walls soaked through, worms in the water
-    "关不住", "拧不动", "拧到底", "湿透", "红虫",
+    "关不住", "拧不动", "拧到底", "湿透", "红虫", "小虫",
     # water shooting up or pouring in, a main cut through; water that made people ill or was fouled
     "老高", "冒水冒", "灌水", "往里灌", "灌进", "挖断", "撞断", "给撞了", "淌水", "全湿了",
     "想吐", "嗓子疼", "喉咙疼", "起疹子", "死老鼠", "死猫", "死鸟",
     # water fouled by sewage or chemicals: "放出来是黑的 还一股臭鸡蛋味", "闻着跟洗衣粉似的"
     "发黑", "是黑的", "黑水", "臭鸡蛋", "下水道味", "洗衣粉", "农药味",
-    "爆开", "喷得到处", "头晕",
+    "爆开", "喷得到处", "头晕", "往外返水", "返臭水", "一屋子都是水", "一屋子水",
 )
 # Water running onto the electrics: "水从电表箱那边流下来了", "渗到插座里".
 # Like the word cues it is dropped in a hypothetical or a look back ("如果插座进水了怎么办"), and
@@ -141,6 +147,8 @@ NOT_MINOR_FAULT: Tuple[str, ...] = ("一滴水",)  # "一滴水都没有" is no 
 FAULT_HAZARDS: Tuple[str, ...] = (
     "天花板", "顶上", "吊顶", "楼下", "墙", "电", "灯", "插座", "泡", "鼓", "越来越", "越滴越", "止不住",
 )
+# Dripping is an emergency only where it can do harm: "顺着吊灯往下滴", not "热水器接口往下滴 拿盆接着呢".
+DRIP_CUES: Tuple[str, ...] = ("往下滴",)
 # An emergency the customer rules out is none: "不是爆管哈 就是水龙头底下有点渗", "没有虫子".
 EMERGENCY_DENIALS: Tuple[str, ...] = ("不是", "不算", "并非", "没有", "没")
 DENIED_EMERGENCY = re.compile(
@@ -164,7 +172,7 @@ HOTLINE_QUESTION = re.compile(r"(抢修|报修|维修)[^，。,.]{0,6}(电话|�
 HOTLINE_REFERRAL = re.compile(
     r"(12345|市长热线)[^，。,.\s]{0,4}?(让我|叫我|说让|那边说|那边让|转过来|问的|问过|是不是|怎么打|怎么拨|是多少|号码|是什么|是啥|是干什么|是干嘛|是管什么|管什么)"
     # "12345跟你们的热线有啥区别": a comparison of hotlines, asked ahead of need
-    r"|(12345|市长热线)[^，。,.]{0,10}(区别|不一样|哪个好)"
+    r"|(12345|市长热线)[^，。,.]{0,10}(区别|不一样|哪个好|是不是一个|是一个号|同一个|一样吗)"
 )
 # ...unless the customer is about to call it: "我就打12345问问你们领导".
 THREAT_CALL = re.compile(r"(要打|就打|马上打|去打|我打算打|再打)$")
@@ -206,17 +214,27 @@ REPEATED_PATTERN = re.compile(
 HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "人工", "转人工", "真人", "客服人员", "找个人", "找个活人", "活人", "坐席", "接线员", "值班的人",
     "你们领导", "找领导", "能解决的人", "能做主", "说了算的", "管事的",
+    "上面的人", "喘气的", "会喘气",
     # a person the customer already knows: "能帮我转给他不"
     "转给他", "转给她", "帮我转给",
 )
 # A title is a request only when asked for: "叫你们经理来", not "我这个物业经理也松了口气".
 PERSON_TITLE_REQUEST = re.compile(
-    r"(找|叫|让|请(?!问)|喊|换)[^，。,.!！?？]{0,4}(经理|负责人|主管|客服|工作人员|小姐姐)"
+    r"(找|叫|让|请(?!问)|喊|换|接)[^，。,.!！?？]{0,4}(?P<title>经理|负责人|主管|客服|工作人员|小姐姐|姐姐)"
     # "我还是想跟工作人员讲一下": wanting to talk to a member of staff
-    r"|(想|要|得)(跟|和|同)[^，。,.!！?？]{0,2}(工作人员|客服|真人)"
+    r"|(想|要|得)(跟|和|同)[^，。,.!！?？]{0,2}(?P<staff>工作人员|客服|真人)"
+    # "让上回来的那个周师傅跟我联系一下": someone the customer knows, asked to call back
+    r"|(让|叫|请(?!问)|麻烦)[^，。,.!！?？]{0,10}(?P<known>师傅|同事|同志|小伙子|小(?!区)[\u4e00-\u9fff])(跟我|和我|与我|给我)?(联系|回个?电话|打个?电话|回个话)"
+    # "叫你们营业所的人来", "我要找你们上面的人", "你们经理在不在"
+    r"|(叫|找|让|喊)[^，。,.!！?？]{0,4}(?P<office>营业所|营业厅|上面|管事|当官|当家)的人"
+    r"|(?P<head>经理|负责人|主管|领导|站长|所长)(在不在|在吗|在没在|呢[?？])"
+    # "我想找个负责这块的人当面谈", "麻烦找个能拍板的": whoever can decide
+    r"|(找|叫|换|喊)(个|一个|一位)[^，。,.!！?？]{0,5}(?P<decider>负责|管事|能拍板|能做主|说了算|懂行)[^，。,.!！?？]{0,4}的(?=人|来|过来|跟|和|同|师傅|同志|[，。,.!！?？ ]|$)"
 )
+# "让师傅到了给我打个电话": the visit being arranged, not a person asked for.
+VISIT_ARRANGEMENT: Tuple[str, ...] = ("到了", "来之前", "上门前", "出发前", "开门", "到楼下", "进门", "快到", "上门的时候")
 # "不用叫你们经理了": a title not asked for.
-TITLE_REQUEST_NEGATIONS: Tuple[str, ...] = ("不", "别", "没")
+TITLE_REQUEST_NEGATIONS: Tuple[str, ...] = ("不", "别", "没", "甭", "不用", "不要", "不必", "不需要")
 # The customer turns a person down: "好的好的 不用转人工了". What the NLU makes of it (request_human)
 # is then no request either.
 HUMAN_DECLINED: Tuple[str, ...] = (
@@ -229,6 +247,11 @@ COMPLAINT_CUES: Tuple[str, ...] = (
     "投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题",
     # the formal register of a retiree's letter: "本人正式提出意见…请予书面答复"
     "提出意见", "书面答复", "正式反映", "正式提出",
+    # a loss laid at the utility's door: "客人全部退房了 这损失哪个负责"
+    "损失谁", "损失哪个", "损失由谁", "这损失",
+    # passed from desk to desk, staff who scowl or swear, what is plainly unfair
+    "踢皮球", "皮球踢", "推来推去", "互相推", "摆脸色", "甩脸子", "骂骂咧咧", "爱答不理", "爱理不理",
+    "反映他", "反映她", "反映你们", "这不合理", "太不合理", "很不合理", "什么道理", "么子道理", "啥道理", "哪有这种道理",
 )
 # The customer disowns a complaint: "我不是来投诉的哈 就想问问". The NLU's complain intent on such a
 # message is then no complaint either.
@@ -245,7 +268,7 @@ _WEEK_UNITS = ("星期", "礼拜", "周")
 # "从前天晚上到现在": a day named as the start of the trouble.
 DAYS_SINCE: Dict[str, float] = {"大前天": 3.0, "前天": 2.0, "昨天": 1.0}
 HOURS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(?:个)?\s*(?:小时|钟头)")
-NO_WATER_PATTERN = re.compile(r"停了[^，。,.]{0,4}水|停了[^，。,.\s]{0,4}(天|礼拜|星期|周)|去[^，。,.\s]{0,4}拉水|水一停|没水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
+NO_WATER_PATTERN = re.compile(r"停了[^，。,.]{0,4}水|停了[^，。,.\s]{0,4}(天|礼拜|星期|周)|去[^，。,.\s]{0,4}拉水|水一停|没水|冇水|冇得水|没得水|莫得水|停水|断水|不来水|没有水|没来水|无水|开不到水|吃不上水|用不上水|停到现在|一滴水都没")
 LONG_NUMBER = re.compile(r"\d{6,}")
 EXCLAMATIONS = re.compile(r"[!！]{2,}")
 QUESTION_RUN = re.compile(r"[?？]{2,}")
@@ -422,14 +445,15 @@ def read_cues(text: str) -> TextCues:
         emergency=()
         if HOTLINE_QUESTION.search(text)
         else _current(DENIED_EMERGENCY.sub(_blank, _masked(spaced, NOT_EMERGENCY)), EMERGENCY_CUES)
-        + _current(spaced, (), pattern=WATER_ON_POWER),
+        + _current(spaced, (), pattern=WATER_ON_POWER)
+        + (_present(text, DRIP_CUES) if _present(text, FAULT_HAZARDS) else ()),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
         requested_human=() if info_question else _current(
             _masked(spaced, NOT_HUMAN_REQUEST), HUMAN_REQUEST_CUES, JUST_NOW_MARKERS
         )
-        + _titles_asked_for(text),
+        + _titles_asked_for(spaced),
         complaint=() if info_question else _current(_masked(spaced, NOT_COMPLAINT), COMPLAINT_CUES),
         exclamation_runs=len(EXCLAMATIONS.findall(text)),
         question_runs=len(QUESTION_RUN.findall(text)),
@@ -476,10 +500,14 @@ def _referrals_blanked(text: str) -> str:
 
 def _titles_asked_for(text: str) -> Tuple[str, ...]:
     """"叫你们经理来" asks for a person; "不用叫你们经理了" does not."""
+    visit = any(word in text for word in VISIT_ARRANGEMENT)
     return tuple(
-        m.group(2) or m.group(5)
+        next(person for person in m.groupdict().values() if person)
         for m in PERSON_TITLE_REQUEST.finditer(text)
-        if not any(n in text[max(0, m.start() - 3) : m.start()] for n in TITLE_REQUEST_NEGATIONS)
+        if not (m.group("known") and visit)
+        # the negation stands right before the verb ("不用叫", "别再找"); "讲不清楚 叫你们经理来" and
+        # "能不能让周师傅联系我" ask
+        and not text[: m.start()].rstrip(" 再也就还").endswith(TITLE_REQUEST_NEGATIONS)
     )
 
 

@@ -231,3 +231,37 @@ def test_a_member_of_staff_asked_for_by_role(text: str, asks: bool) -> None:
 )
 def test_round_eleven_cues(text: str, field: str, fires: bool) -> None:
     assert bool(getattr(read_cues(text), field)) is fires
+
+
+@pytest.mark.parametrize(
+    "text, field, fires",
+    [("能不能让上回来的那个周师傅跟我联系一下", "requested_human", True),
+     ("让负责我们片区的小陈给我回个电话", "requested_human", True),
+     ("让师傅给我打个电话 我下楼开门", "requested_human", False),
+     ("麻烦师傅来之前联系我一下", "requested_human", False),
+     ("叫小区物业给我回个电话", "requested_human", False),
+     ("我想找个负责这块的人当面谈", "requested_human", True),
+     ("找个懂行的朋友问过了", "requested_human", False),
+     ("讲不清楚 叫你们经理来", "requested_human", True),
+     ("不用 叫经理了", "requested_human", False),
+     ("可以帮我接一下客服姐姐吗", "requested_human", True),
+     ("你们经理在不在", "requested_human", True),
+     ("再拖下去我就到县政府门口去坐着", "threat", True),
+     ("县政府旁边那个小区停水了吗", "threat", False),
+     ("那我只好打县里那个热线了", "threat", True),
+     ("12345跟你们的热线是不是一个号", "threat", False),
+     ("聊天记录我都截图存着了", "threat", True),
+     ("客人全部退房了 这损失哪个负责", "complaint", True),
+     ("营业厅推给热线，热线推给你，这皮球踢得挺溜啊", "complaint", True),
+     ("师傅迟到俩小时还摆脸色", "complaint", True),
+     ("整条街第四天冇得水了", "mentions_no_water", True),
+     ("杯子里还有小虫在游", "emergency", True),
+     ("厕所地漏往外返水，一屋子都是水", "emergency", True),
+     ("热水器下面接口往下滴，拿盆接着呢", "emergency", False),
+     ("水顺着吊灯往下滴", "emergency", True),
+     ("真谢谢你啊，让我白跑一趟", "sarcasm", True),
+     ("真是帮了大忙了，你讲得可真清楚", "sarcasm", False),
+     ("您可真专业，问啥都说不清楚", "sarcasm", True)],
+)
+def test_round_thirteen_cues(text: str, field: str, fires: bool) -> None:
+    assert bool(getattr(read_cues(text), field)) is fires

@@ -71,3 +71,12 @@ def test_a_scoffed_satisfaction_is_the_lowest_rating() -> None:
     assert parse_rating("满意个啥") == 1
     assert parse_rating("满意啥呀 给1分") == 1
     assert parse_rating("满意") == 4
+
+
+@pytest.mark.parametrize(
+    "text, score",
+    [("最低分", 1), ("零分", 1), ("差评", 1), ("满分", 5), ("好评", 5), ("最低分 三天才来", 1),
+     ("最低分数是几分", None)],
+)
+def test_the_ends_of_the_scale_by_name(text: str, score) -> None:
+    assert parse_rating(text) == score
