@@ -48,6 +48,8 @@ ANGER_WORDS: Tuple[str, ...] = (
     "白说", "算是服了", "😤", "😡", "🤬", "💢",
     # insults: "侬脑子有问题伐", "眼睛呢", "听不懂人话"
     "脑子有问题", "脑子进水", "脑子坏了", "眼睛呢", "眼瞎", "瞎了吗", "听不懂人话",
+    # exasperation: "我真是服了 交个水费比上天还难", "破防了", "烦死了"
+    "我服了", "真服了", "是服了", "服了你们", "服了服了", "彻底服了", "烦死", "破防", "比上天还难", "比登天还难", "无语",
 )
 ANXIETY_WORDS: Tuple[str, ...] = (
     "急", "着急", "急死", "快点", "赶紧", "尽快", "马上", "怎么办", "咋办", "害怕", "吓人", "吓死",
@@ -107,7 +109,8 @@ THREAT_CUES: Tuple[str, ...] = (
     "证据我都", "证据都", "留着证据", "保留证据", "留好证据", "存好证据", "留证据", "取证",
     "走法律程序", "法律途径", "打官司",
     # over the utility's head: "那我只好打县里那个热线了"
-    "截图存", "截图保存", "截图留", "记录我都",
+    "截图存", "截图保存", "截图留", "记录我都", "照片我都存", "照片都存", "视频我都存", "视频都存", "录音我都",
+    "都录下来", "程序我会走",
     "去乡政府", "到乡政府", "找乡政府", "去镇政府", "到镇政府", "找镇政府", "去县政府", "到县政府", "找县政府",
     "去街道办", "到街道办", "找街道办", "找书记", "找乡长", "给乡长", "找镇长", "给镇长", "找县长", "到县里去", "去县里",
     "打县里", "找县里", "告到县里", "反映到县里", "县里的热线", "县里那个热线", "市里的热线", "市里那个热线",
@@ -127,7 +130,7 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "想吐", "嗓子疼", "喉咙疼", "起疹子", "死老鼠", "死猫", "死鸟",
     # water fouled by sewage or chemicals: "放出来是黑的 还一股臭鸡蛋味", "闻着跟洗衣粉似的"
     "发黑", "是黑的", "黑水", "臭鸡蛋", "下水道味", "洗衣粉", "农药味",
-    "爆开", "喷得到处", "头晕", "往外返水", "返臭水", "一屋子都是水", "一屋子水",
+    "爆开", "喷得到处", "头晕", "已经喝了", "烧了一壶喝了", "喝了没事吧", "喝了会不会有事", "泥汤", "往外返水", "返臭水", "一屋子都是水", "一屋子水",
 )
 # Water running onto the electrics: "水从电表箱那边流下来了", "渗到插座里".
 # Like the word cues it is dropped in a hypothetical or a look back ("如果插座进水了怎么办"), and
@@ -198,6 +201,10 @@ VULNERABLE_CUES: Tuple[str, ...] = (
     # blind and deaf customers, not a meter one cannot see ("表被埋了看不见") or a bad line
     "眼睛看不见", "看不见东西", "失明", "盲人", "读屏", "耳朵听不见", "耳背", "耳聋", "聋哑",
 )
+# A customer who cannot reach the service: "坐轮椅 营业厅台阶上不去", "腿脚不好 去不了营业厅".
+ACCESS_BARRIER_CUES: Tuple[str, ...] = (
+    "去不了", "上不去", "下不去", "进不去", "出不了门", "下不了楼", "跑不动", "跑不了", "怎么上去", "台阶那么高", "台阶太高",
+)
 # "八十多了", "七十几岁": old age said as a number.
 OLD_AGE_PATTERN = re.compile(r"[六七八九]十(多|几|来)?岁|[六七八九]十(多|几)了|(6|7|8|9)\d岁")
 REPEATED_CONTACT_CUES: Tuple[str, ...] = (
@@ -220,13 +227,13 @@ HUMAN_REQUEST_CUES: Tuple[str, ...] = (
 )
 # A title is a request only when asked for: "叫你们经理来", not "我这个物业经理也松了口气".
 PERSON_TITLE_REQUEST = re.compile(
-    r"(找|叫|让|请(?!问)|喊|换|接)[^，。,.!！?？]{0,4}(?P<title>经理|负责人|主管|客服|工作人员|小姐姐|姐姐)"
+    r"(找|叫|让|请(?!问)|喊|换|接)[^，。,.!！?？]{0,5}(?P<title>经理|负责人|主管|客服|工作人员|小姐姐|姐姐)"
     # "我还是想跟工作人员讲一下": wanting to talk to a member of staff
     r"|(想|要|得)(跟|和|同)[^，。,.!！?？]{0,2}(?P<staff>工作人员|客服|真人)"
     # "让上回来的那个周师傅跟我联系一下": someone the customer knows, asked to call back
     r"|(让|叫|请(?!问)|麻烦)[^，。,.!！?？]{0,10}(?P<known>师傅|同事|同志|小伙子|小(?!区)[\u4e00-\u9fff])(跟我|和我|与我|给我)?(联系|回个?电话|打个?电话|回个话)"
     # "叫你们营业所的人来", "我要找你们上面的人", "你们经理在不在"
-    r"|(叫|找|让|喊)[^，。,.!！?？]{0,4}(?P<office>营业所|营业厅|上面|管事|当官|当家)的人"
+    r"|(叫|找|让|喊|联系|想直接问|想问问)[^，。,.!！?？]{0,4}(?P<office>营业所|营业厅|片区|上面|管事|当官|当家)的人"
     r"|(?P<head>经理|负责人|主管|领导|站长|所长)(在不在|在吗|在没在|呢[?？])"
     # "我想找个负责这块的人当面谈", "麻烦找个能拍板的": whoever can decide
     r"|(找|叫|换|喊)(个|一个|一位)[^，。,.!！?？]{0,5}(?P<decider>负责|管事|能拍板|能做主|说了算|懂行)[^，。,.!！?？]{0,4}的(?=人|来|过来|跟|和|同|师傅|同志|[，。,.!！?？ ]|$)"
@@ -251,8 +258,14 @@ COMPLAINT_CUES: Tuple[str, ...] = (
     "损失谁", "损失哪个", "损失由谁", "这损失",
     # passed from desk to desk, staff who scowl or swear, what is plainly unfair
     "踢皮球", "皮球踢", "推来推去", "互相推", "摆脸色", "甩脸子", "骂骂咧咧", "爱答不理", "爱理不理",
+    "账我不认", "不认这个账", "这账我不认",
     "反映他", "反映她", "反映你们", "这不合理", "太不合理", "很不合理", "什么道理", "么子道理", "啥道理", "哪有这种道理",
 )
+# The bill went up and the customer blames the utility's meter: "换了新表以后水费直接翻倍 你们这表是不是有问题".
+METER_BLAMED = re.compile(
+    r"你们(这|的|这个)?(表|水表)[^，。,.!！?？]{0,4}(是不是有问题|肯定有问题|有问题吧|不准|有毛病)|这个?表肯定有问题"
+)
+BILL_ROSE = re.compile(r"翻倍|翻了一倍|多了|贵了|涨了|多出|多交|多扣|比以前多")
 # The customer disowns a complaint: "我不是来投诉的哈 就想问问". The NLU's complain intent on such a
 # message is then no complaint either.
 NOT_COMPLAINT: Tuple[str, ...] = (
@@ -321,6 +334,7 @@ class TextCues:
     minor_fault: bool = False  # "龙头一直在滴水": a small, contained fault, nothing at risk
     human_declined: bool = False  # "不用转人工了"
     complaint_disowned: bool = False  # "没有投诉的意思哈"
+    access_barrier: bool = False  # "营业厅台阶上不去": the customer cannot reach the service
 
     @property
     def waited_days(self) -> float:
@@ -454,7 +468,8 @@ def read_cues(text: str) -> TextCues:
             _masked(spaced, NOT_HUMAN_REQUEST), HUMAN_REQUEST_CUES, JUST_NOW_MARKERS
         )
         + _titles_asked_for(spaced),
-        complaint=() if info_question else _current(_masked(spaced, NOT_COMPLAINT), COMPLAINT_CUES),
+        complaint=() if info_question else _current(_masked(spaced, NOT_COMPLAINT), COMPLAINT_CUES)
+        + (_matches(METER_BLAMED, text) if BILL_ROSE.search(text) else ()),
         exclamation_runs=len(EXCLAMATIONS.findall(text)),
         question_runs=len(QUESTION_RUN.findall(text)),
         accusing_questions=len(ACCUSING_QUESTION.findall(text)),
@@ -466,6 +481,7 @@ def read_cues(text: str) -> TextCues:
         service_info_question=info_question,
         human_declined=bool(_present(text, HUMAN_DECLINED)),
         complaint_disowned=bool(_present(text, NOT_COMPLAINT)),
+        access_barrier=bool(_present(text, ACCESS_BARRIER_CUES)),
         minor_fault=bool(_present(text, MINOR_FAULT_CUES, exclusions=NOT_MINOR_FAULT)) and not _present(text, FAULT_HAZARDS),
     )
 

@@ -215,6 +215,8 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
         or cues.mentions_no_water
         or cues.emergency
         or (emotion.label in (EmotionLabel.ANXIETY, EmotionLabel.ANGER) and not asks_for_information)
+        # ...or when they cannot reach the service: "坐轮椅 营业厅台阶上不去 过户怎么办"
+        or cues.access_barrier
     )
     if cues.vulnerable and affected and emotion.label is not EmotionLabel.POSITIVE:
         reasons.append(DangerReason.VULNERABLE)

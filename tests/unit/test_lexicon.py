@@ -265,3 +265,22 @@ def test_round_eleven_cues(text: str, field: str, fires: bool) -> None:
 )
 def test_round_thirteen_cues(text: str, field: str, fires: bool) -> None:
     assert bool(getattr(read_cues(text), field)) is fires
+
+
+@pytest.mark.parametrize(
+    "text, field, fires",
+    [("我是坐轮椅的 营业厅那台阶上不去", "access_barrier", True),
+     ("我家老人说水表走不动了", "access_barrier", False),
+     ("我真是服了 交个水费比上天还难", "anger", True),
+     ("真佩服了 这么快", "anger", False), ("终于能洗澡了 舒服了", "anger", False),
+     ("说服了家里人用自动扣费", "anger", False),
+     ("换了新表以后水费直接翻倍 你们这表是不是有问题", "complaint", True),
+     ("这个月多了二十块 是不是这表不准", "complaint", False),
+     ("你们这表准不准 我想校验一下", "complaint", False),
+     ("照片我都存好了，该走什么程序我会走的", "threat", True),
+     ("水是黄的 我们已经烧了一壶喝了 没事吧", "emergency", True),
+     ("麻烦转接一下你们的工作人员，谢谢", "requested_human", True),
+     ("你帮我联系下你们片区的人", "requested_human", True)],
+)
+def test_round_thirteen_second_batch(text: str, field: str, fires: bool) -> None:
+    assert bool(getattr(read_cues(text), field)) is fires

@@ -190,3 +190,10 @@ def test_a_declined_person_or_disowned_complaint_is_no_danger_whatever_the_inten
                             emotion=EmotionReading(label=EmotionLabel.ANGER, valence=-0.3, intensity=0.4),
                             cues=read_cues("没有投诉的意思哈 就想问下这个月怎么这么多"))
     assert R.COMPLAINT not in danger_reasons(disowned)
+
+
+def test_a_vulnerable_customer_who_cannot_reach_the_service_is_in_danger() -> None:
+    barred = turn("我是坐轮椅的 营业厅那台阶上不去 过户能不能上门办", "transfer_account")
+    assert danger_reasons(barred) == (R.VULNERABLE,)
+    # an elderly parent named while asking about a tariff, nothing keeping them from the service
+    assert danger_reasons(turn("我爸七十多了 能办优惠水价吗", "ask_price")) == ()
