@@ -71,6 +71,9 @@ SARCASM_CUES: Tuple[str, ...] = (
 # Cues that are sarcasm or sincere surprise: "好家伙 三天了还没修" vs "好家伙 一个电话没打就解决了".
 # Sincere when the message states a good outcome outside the cue's own clause.
 AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙", "可真")
+# Of those, the cues whose clause belongs to them: what was believed ("还以为今天能修好"), or the praise
+# that is mocked ("可真专业"). "好家伙" is an exclamation on its own ("好家伙 这么快").
+CLAUSE_SARCASM: Tuple[str, ...] = ("还以为", "可真")
 # Where a clause starts or ends, for the look-back and hypothetical checks.
 CLAUSE_MARKS = "，。,.！!？?；; "
 # Where a believed clause ends: punctuation, a space, or the turn to what really happened.
@@ -161,7 +164,7 @@ DENIED_EMERGENCY = re.compile(
 # is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
 # ...or one the rest of its clause makes a condition: "爆管的话找谁", "水管冻裂了的话怎么办".
 CONDITION_ENDS: Tuple[str, ...] = ("的话",)
-HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会")
+HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会", "就怕", "生怕")
 # A threat the customer nearly made and did not: "本来都准备打12345了，结果半小时就修好了". (Only for
 # threats: "本来好好的 水管突然爆了" is an emergency.)
 COUNTERFACTUAL_MARKERS: Tuple[str, ...] = ("本来", "差点")
@@ -175,7 +178,7 @@ HOTLINE_QUESTION = re.compile(r"(抢修|报修|维修)[^，。,.]{0,6}(电话|�
 HOTLINE_REFERRAL = re.compile(
     r"(12345|市长热线)[^，。,.\s]{0,4}?(让我|叫我|说让|那边说|那边让|转过来|问的|问过|是不是|怎么打|怎么拨|是多少|号码|是什么|是啥|是干什么|是干嘛|是管什么|管什么)"
     # "12345跟你们的热线有啥区别": a comparison of hotlines, asked ahead of need
-    r"|(12345|市长热线)[^，。,.]{0,10}(区别|不一样|哪个好|是不是一个|是一个号|同一个|一样吗)"
+    r"|(12345|市长热线)[^，。,.]{0,10}(区别|不一样|哪个好|是不是一个|是一个号|同一个|一样吗|一回事|是一个吗|是个啥|是个什么)"
 )
 # ...unless the customer is about to call it: "我就打12345问问你们领导".
 THREAT_CALL = re.compile(r"(要打|就打|马上打|去打|我打算打|再打)$")
@@ -184,6 +187,8 @@ SERVICE_INFO_QUESTION = re.compile(
     r"(几点|什么时候|啥时候)[^，。,.]{0,3}(上班|下班|有人|在线|开始|营业)|上班时间|工作时间|服务时间"
     r"|(怎么个|什么|啥)流程|流程(是)?怎么|怎么走流程|步骤是|开不开门|几点开门|开门吗|上不上班|周末上班|几点到几点"
     r"|(投诉|反映)[^，。,.]{0,6}(打哪个|什么电话|哪个电话|电话是多少|热线是多少|什么渠道)"
+    # "投诉和建议是同一个入口吗", "投诉一般多久给回复 我就先了解下"
+    r"|(投诉|反映)[^，。,.]{0,8}(入口|渠道|多久给?回复|几天给?回复)|先了解|不一定投"
     # "你们的服务热线是多少，我存一下"
     r"|(热线|客服电话|服务电话)(号码)?(是)?多少"
 )
@@ -276,7 +281,8 @@ CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时�
 
 # "三天了", "两天没水", "48小时": how long the customer has already suffered.
 _CN_NUMBER = "一二两三四五六七八九十几好多半"
-DAYS_PATTERN = re.compile(rf"([{_CN_NUMBER}\d]+)\s*(天|日|个?星期|个?礼拜|周)")
+# ...but not notice given ahead: "提前三天就发通知了".
+DAYS_PATTERN = re.compile(rf"(?<!提前)([{_CN_NUMBER}\d]+)\s*(天|日|个?星期|个?礼拜|周)")
 _WEEK_UNITS = ("星期", "礼拜", "周")
 # "从前天晚上到现在": a day named as the start of the trouble.
 DAYS_SINCE: Dict[str, float] = {"大前天": 3.0, "前天": 2.0, "昨天": 1.0}
@@ -529,7 +535,7 @@ def _titles_asked_for(text: str) -> Tuple[str, ...]:
 
 def _sarcasm(spaced: str) -> Tuple[str, ...]:
     """Sarcasm cues, less an ambiguous one ("还以为", "好家伙") when the message also states a good
-    outcome outside that cue's clause ("真修好了 我还以为要等一礼拜", "好家伙 这效率 一下就解决了").
+    outcome outside that cue's clause ("真修好了 我还以为要等一礼拜", "好家伙 这么快").
     "还以为你们修好了呢" keeps it: the good word is what was believed. ``spaced`` keeps the
     customer's spaces, which end clauses in chat as commas do."""
     found = _present(spaced.replace(" ", ""), SARCASM_CUES)
@@ -537,9 +543,10 @@ def _sarcasm(spaced: str) -> Tuple[str, ...]:
         start = spaced.find(cue)
         if start < 0 or cue not in found:
             continue
-        # a clause end right after the cue ("我还以为 这次终于修好了") does not end what was believed
+        # a clause end right after the cue ("我还以为 这次终于修好了") does not end what was believed;
+        # an exclamation ("好家伙 这么快") is only itself
         after = start + len(cue) + 1
-        end = _clause_end(spaced, after, CLAUSE_ENDS)
+        end = _clause_end(spaced, after, CLAUSE_ENDS) if cue in CLAUSE_SARCASM else start + len(cue)
         outside = (spaced[:start] + _blank_text(spaced[start:end]) + spaced[end:]).replace(" ", "　")
         good = [w for s, w in _find(outside, POSITIVE_WORDS + RELIEF_CUES) if not _negated(outside, s)]
         if good:

@@ -161,23 +161,32 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     # ("投诉", "转人工"): the NLU's complain intent on "之前还担心要等好几天，结果当天就好了" or its
     # request_human on "我妈说你们师傅人特别好，非让我上来夸一下" is a confusion, not a signal.
     reads_positive = emotion.label is EmotionLabel.POSITIVE
+    # ...nor, once a person is already coming, is a calm "好的 那我等人工联系" a new request ("人呢" is)
+    calmly_waiting = features.assistant_last is AssistantAct.ESCALATED and emotion.label is EmotionLabel.NEUTRAL
     request_intent = (
-        _intent_is(features, frozenset({"request_human"}), t) and not reads_positive and not cues.human_declined
+        _intent_is(features, frozenset({"request_human"}), t)
+        and not reads_positive
+        and not cues.human_declined
+        and not calmly_waiting
     )
-    if (intent_counts and request_intent) or cues.requested_human:
+    if (intent_counts and request_intent) or (cues.requested_human and not calmly_waiting):
         reasons.append(DangerReason.REQUESTED_HUMAN)
     calm_but_sure = features.intent_confidence >= t.calm_complaint_confidence
     complaint_intent = (
         _intent_is(features, frozenset({"complain"}), t)
         and not reads_positive
         and not cues.complaint_disowned
+        and not cues.calm  # "不急哈 你们慢慢排": no complaint, whatever the NLU makes of it
         and (emotion.label is not EmotionLabel.NEUTRAL or calm_but_sure)
     )
     if (intent_counts and complaint_intent) or cues.complaint:
         reasons.append(DangerReason.COMPLAINT)
     cutting = bool(cues.sarcasm or cues.rhetorical or cues.anger)
     needed = t.cutting_anger_intensity if cutting else t.anger_intensity
-    if emotion.label is EmotionLabel.ANGER and emotion.intensity >= needed:
+    # Surprise at more than was promised ("好家伙 这么快？") can read as anger to the classifier; after
+    # the assistant exceeded the promise only the words themselves make it anger.
+    surprised = features.assistant_last is AssistantAct.EXCEEDED and not (cutting or cues.threat)
+    if emotion.label is EmotionLabel.ANGER and emotion.intensity >= needed and not surprised:
         reasons.append(DangerReason.ANGER)
     if cues.threat:
         reasons.append(DangerReason.THREAT)
@@ -201,7 +210,7 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     if (
         features.consecutive_fallbacks >= t.repeated_fallbacks
         or features.same_need_count >= t.repeated_need
-        or cues.repeated_contact
+        or (cues.repeated_contact and not reads_positive)  # not "她帮我前前后后跑了好几趟" in praise
         or (features.minutes_waiting >= t.waiting_minutes and unhappy)
     ):
         reasons.append(DangerReason.REPEATED_FAILURE)

@@ -284,3 +284,24 @@ def test_round_thirteen_cues(text: str, field: str, fires: bool) -> None:
 )
 def test_round_thirteen_second_batch(text: str, field: str, fires: bool) -> None:
     assert bool(getattr(read_cues(text), field)) is fires
+
+
+@pytest.mark.parametrize(
+    "text, field, fires",
+    [("这次停水提前三天就发通知了 点赞", "days_suffered", False),
+     ("停水三天了", "days_suffered", True),
+     ("终于放心了 就怕水再漫到楼下去", "emergency", False),
+     ("请问12345和你们的客服热线是一回事吗", "threat", False),
+     ("那投诉一般多久给回复啊？我就先了解下 不一定投", "service_info_question", True)],
+)
+def test_round_thirteen_look_alikes(text: str, field: str, fires: bool) -> None:
+    assert bool(getattr(read_cues(text), field)) is fires
+
+
+@pytest.mark.parametrize(
+    "text, sarcastic",
+    [("好家伙 这么快？", False), ("好家伙 三天了还没修", True), ("您可真专业，问啥都说不清楚", True),
+     ("还以为今天能修好呢", True)],
+)
+def test_an_exclamation_is_sincere_beside_a_good_outcome(text: str, sarcastic: bool) -> None:
+    assert bool(read_cues(text).sarcasm) is sarcastic

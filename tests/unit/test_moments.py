@@ -197,3 +197,22 @@ def test_a_vulnerable_customer_who_cannot_reach_the_service_is_in_danger() -> No
     assert danger_reasons(barred) == (R.VULNERABLE,)
     # an elderly parent named while asking about a tariff, nothing keeping them from the service
     assert danger_reasons(turn("我爸七十多了 能办优惠水价吗", "ask_price")) == ()
+
+
+def test_context_rules_of_round_thirteen() -> None:
+    # a calm customer waiting for the agent already asked for is no new request; an impatient one is
+    waiting = turn("好的 那我等人工联系 谢谢", "request_human", assistant_last=AssistantAct.ESCALATED)
+    assert R.REQUESTED_HUMAN not in danger_reasons(waiting)
+    impatient = turn("人呢", "request_human", ANGRY, assistant_last=AssistantAct.ESCALATED)
+    assert R.REQUESTED_HUMAN in danger_reasons(impatient)
+    # "不急哈 你们慢慢排" is no complaint, whatever the NLU makes of it
+    assert R.COMPLAINT not in danger_reasons(turn("不急哈 你们慢慢排 周末上门也可以的", "complain"))
+    # surprise at more than was promised is no anger unless the words say so
+    surprised = turn("哇 你们还主动把多扣的钱退给我了 都不用我申请", "payment_not_credited", ANGRY,
+                     assistant_last=AssistantAct.EXCEEDED)
+    assert R.ANGER not in danger_reasons(surprised)
+    sarcastic = turn("呵呵 你们可真行", None, ANGRY, assistant_last=AssistantAct.EXCEEDED)
+    assert R.ANGER in danger_reasons(sarcastic)
+    # trips made for the customer, told in praise, are no repeated failure
+    praise = turn("营业厅那个姑娘帮我前前后后跑了好几趟", "praise", DELIGHTED)
+    assert R.REPEATED_FAILURE not in danger_reasons(praise)
