@@ -49,7 +49,7 @@ ANGER_WORDS: Tuple[str, ...] = (
     # insults: "侬脑子有问题伐", "眼睛呢", "听不懂人话"
     "脑子有问题", "脑子进水", "脑子坏了", "眼睛呢", "眼瞎", "瞎了吗", "听不懂人话",
     # exasperation: "我真是服了 交个水费比上天还难", "破防了", "烦死了"
-    "我服了", "真服了", "是服了", "服了你们", "服了服了", "彻底服了", "烦死", "破防", "比上天还难", "比登天还难", "无语",
+    "激气", "死哪去了", "死哪儿去了", "我服了", "真服了", "是服了", "服了你们", "服了服了", "彻底服了", "烦死", "破防", "比上天还难", "比登天还难", "无语",
 )
 ANXIETY_WORDS: Tuple[str, ...] = (
     "急", "着急", "急死", "快点", "赶紧", "尽快", "马上", "怎么办", "咋办", "害怕", "吓人", "吓死",
@@ -110,7 +110,7 @@ THREAT_CUES: Tuple[str, ...] = (
     "发朋友圈", "发到朋友圈", "发业主群", "发到业主群", "发小区群", "发到小区群", "发到网上",
     # keeping evidence, going to law: "证据我都录下来了 再不处理就去卫健委" (not "退费要什么证据")
     "证据我都", "证据都", "留着证据", "保留证据", "留好证据", "存好证据", "留证据", "取证",
-    "走法律程序", "法律途径", "打官司",
+    "走法律程序", "法律途径", "打官司", "消委会",
     # over the utility's head: "那我只好打县里那个热线了"
     "截图存", "截图保存", "截图留", "记录我都", "照片我都存", "照片都存", "视频我都存", "视频都存", "录音我都",
     "都录下来", "程序我会走",
@@ -127,13 +127,14 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     "成河", "都泡着", "泡着呢", "泡水了", "往上冒", "往外冒", "上吐下泻", "冻裂", "全是水", "漏到我家",
     "漏到楼下", "渗到", "顶开", "往天上喷", "往上喷", "油花", "漂着油",
     # a valve that will not stop the water, walls soaked through, worms in the water
-    "关不住", "拧不动", "拧到底", "湿透", "红虫", "小虫",
+    "关不住", "拧到底", "湿透", "红虫", "小虫",
     # water shooting up or pouring in, a main cut through; water that made people ill or was fouled
     "老高", "冒水冒", "灌水", "往里灌", "灌进", "挖断", "撞断", "给撞了", "淌水", "全湿了",
     "想吐", "嗓子疼", "喉咙疼", "起疹子", "死老鼠", "死猫", "死鸟",
     # water fouled by sewage or chemicals: "放出来是黑的 还一股臭鸡蛋味", "闻着跟洗衣粉似的"
     "发黑", "是黑的", "黑水", "臭鸡蛋", "下水道味", "洗衣粉", "农药味",
-    "爆开", "喷得到处", "头晕", "已经喝了", "烧了一壶喝了", "喝了没事吧", "喝了会不会有事", "泥汤", "往外返水", "返臭水", "一屋子都是水", "一屋子水",
+    "爆开", "喷得到处", "头晕", "已经喝了", "烧了一壶喝了", "喝了没事吧", "喝了会不会有事", "泥汤",
+    "喷得好高", "喷得很高", "喷好高", "往外涌", "涌出来", "路面陷", "地面陷", "管子崩", "水管崩", "管崩了", "堵不住", "铁锈汤", "红褐色", "往外返水", "返臭水", "一屋子都是水", "一屋子水",
 )
 # Water running onto the electrics: "水从电表箱那边流下来了", "渗到插座里".
 # Like the word cues it is dropped in a hypothetical or a look back ("如果插座进水了怎么办"), and
@@ -155,6 +156,10 @@ FAULT_HAZARDS: Tuple[str, ...] = (
 )
 # Dripping is an emergency only where it can do harm: "顺着吊灯往下滴", not "热水器接口往下滴 拿盆接着呢".
 DRIP_CUES: Tuple[str, ...] = ("往下滴",)
+# A valve that will not turn is an emergency only while water is running: "阀门拧不动 水还在喷", not
+# "表前阀门锈住了拧不动 装修得关阀".
+STUCK_VALVE_CUES: Tuple[str, ...] = ("拧不动",)
+RUNNING_WATER: Tuple[str, ...] = ("喷", "冒", "哗", "流", "漏", "止不住", "关不住", "一直在")
 # An emergency the customer rules out is none: "不是爆管哈 就是水龙头底下有点渗", "没有虫子".
 EMERGENCY_DENIALS: Tuple[str, ...] = ("不是", "不算", "并非", "没有", "没")
 DENIED_EMERGENCY = re.compile(
@@ -164,7 +169,12 @@ DENIED_EMERGENCY = re.compile(
 # is not an emergency: "万一爆管了找谁", "爆管抢修是打哪个电话".
 # ...or one the rest of its clause makes a condition: "爆管的话找谁", "水管冻裂了的话怎么办".
 CONDITION_ENDS: Tuple[str, ...] = ("的话",)
-HYPOTHETICAL_MARKERS: Tuple[str, ...] = ("如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会", "就怕", "生怕")
+THREAT_CONDITIONS: Tuple[str, ...] = ("不", "没", "再")
+HYPOTHETICAL_MARKERS: Tuple[str, ...] = (
+    "如果", "万一", "要是", "假如", "假设", "以后", "平时", "会不会", "就怕", "生怕",
+    # a belief the outcome proved wrong: "还以为要投诉你们，结果半天就修好了"
+    "还以为",
+)
 # A threat the customer nearly made and did not: "本来都准备打12345了，结果半小时就修好了". (Only for
 # threats: "本来好好的 水管突然爆了" is an emergency.)
 COUNTERFACTUAL_MARKERS: Tuple[str, ...] = ("本来", "差点")
@@ -202,7 +212,7 @@ VULNERABLE_CUES: Tuple[str, ...] = (
     "卧床", "病人", "生病", "刚做完手术", "手术", "透析", "腹透", "血透", "出院", "老头子", "老伴", "孕妇", "怀孕", "坐月子", "月子", "婴儿",
     "宝宝", "小孩", "孩子", "娃儿", "小娃", "奶娃", "新生儿", "残疾", "轮椅", "独居", "癌症", "化疗", "发烧", "腿脚不好",
     "行动不便", "一个人住", "一个人在家", "独自在家", "下不了楼", "拄拐", "老两口", "没满月", "刚满月", "刚出生",
-    "几个月大", "瘫在床", "产妇", "刚生完", "糖尿病", "心脏病", "高血压", "哮喘", "吸氧",
+    "几个月大", "瘫在床", "瘫炕", "瘫在炕", "产妇", "刚生完", "糖尿病", "心脏病", "高血压", "哮喘", "吸氧",
     # blind and deaf customers, not a meter one cannot see ("表被埋了看不见") or a bad line
     "眼睛看不见", "看不见东西", "失明", "盲人", "读屏", "耳朵听不见", "耳背", "耳聋", "聋哑",
 )
@@ -227,6 +237,8 @@ HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "人工", "转人工", "真人", "客服人员", "找个人", "找个活人", "活人", "坐席", "接线员", "值班的人",
     "你们领导", "找领导", "能解决的人", "能做主", "说了算的", "管事的",
     "上面的人", "喘气的", "会喘气",
+    "让个人", "叫个人", "接个人", "喊个人",
+    "real person", "a human", "human agent", "live agent", "talk to someone",
     # a person the customer already knows: "能帮我转给他不"
     "转给他", "转给她", "帮我转给",
 )
@@ -240,6 +252,10 @@ PERSON_TITLE_REQUEST = re.compile(
     # "叫你们营业所的人来", "我要找你们上面的人", "你们经理在不在"
     r"|(叫|找|让|喊|联系|想直接问|想问问)[^，。,.!！?？]{0,4}(?P<office>营业所|营业厅|片区|上面|管事|当官|当家)的人"
     r"|(?P<head>经理|负责人|主管|领导|站长|所长)(在不在|在吗|在没在|呢[?？])"
+    # "这事得跟能拍板的人说"
+    r"|(跟|和|同)(?P<deciding>能拍板|能做主|说了算|管事)的人(说|讲|谈|对接)"
+    # "上次那个姓黄的客服还在吗 我想找她继续跟进"
+    r"|(想|要)找(?P<named>她|他)(?!们)"
     # "我想找个负责这块的人当面谈", "麻烦找个能拍板的": whoever can decide
     r"|(找|叫|换|喊)(个|一个|一位)[^，。,.!！?？]{0,5}(?P<decider>负责|管事|能拍板|能做主|说了算|懂行)[^，。,.!！?？]{0,4}的(?=人|来|过来|跟|和|同|师傅|同志|[，。,.!！?？ ]|$)"
 )
@@ -258,7 +274,7 @@ JUST_NOW_MARKERS: Tuple[str, ...] = ("刚才", "刚刚")
 COMPLAINT_CUES: Tuple[str, ...] = (
     "投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题",
     # the formal register of a retiree's letter: "本人正式提出意见…请予书面答复"
-    "提出意见", "书面答复", "正式反映", "正式提出",
+    "提出意见", "书面答复", "正式反映", "正式提出", "正式提", "正式的说法",
     # a loss laid at the utility's door: "客人全部退房了 这损失哪个负责"
     "损失谁", "损失哪个", "损失由谁", "这损失",
     # passed from desk to desk, staff who scowl or swear, what is plainly unfair
@@ -466,7 +482,8 @@ def read_cues(text: str) -> TextCues:
         if HOTLINE_QUESTION.search(text)
         else _current(DENIED_EMERGENCY.sub(_blank, _masked(spaced, NOT_EMERGENCY)), EMERGENCY_CUES)
         + _current(spaced, (), pattern=WATER_ON_POWER)
-        + (_present(text, DRIP_CUES) if _present(text, FAULT_HAZARDS) else ()),
+        + (_present(text, DRIP_CUES) if _present(text, FAULT_HAZARDS) else ())
+        + (_present(text, STUCK_VALVE_CUES) if _present(text, RUNNING_WATER) else ()),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),
@@ -507,7 +524,10 @@ def _current(
         clause = text[clause_start + 1 : start]
         # "施工挖断水管的话 谁来赔": a condition named after the cue is a hypothetical too
         rest = text[start : _clause_end(text, start, CLAUSE_MARKS)]
-        if not any(marker in clause for marker in markers) and not any(c in rest for c in CONDITION_ENDS):
+        # ...as is one the clause has already made a condition ("要投诉的话是找你们还是找住建局"), unless
+        # the condition is what the utility fails to do, which is how a threat is made ("不退钱的话 法院见")
+        conditioned = any(c in clause for c in CONDITION_ENDS) and not any(n in clause for n in THREAT_CONDITIONS)
+        if not any(marker in clause for marker in markers) and not conditioned and not any(c in rest for c in CONDITION_ENDS):
             found.append(word)
     return tuple(found)
 

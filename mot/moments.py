@@ -162,7 +162,9 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
     # request_human on "我妈说你们师傅人特别好，非让我上来夸一下" is a confusion, not a signal.
     reads_positive = emotion.label is EmotionLabel.POSITIVE
     # ...nor, once a person is already coming, is a calm "好的 那我等人工联系" a new request ("人呢" is)
-    calmly_waiting = features.assistant_last is AssistantAct.ESCALATED and emotion.label is EmotionLabel.NEUTRAL
+    calmly_waiting = features.assistant_last is AssistantAct.ESCALATED and emotion.label in (
+        EmotionLabel.NEUTRAL, EmotionLabel.POSITIVE
+    )
     request_intent = (
         _intent_is(features, frozenset({"request_human"}), t)
         and not reads_positive

@@ -50,6 +50,10 @@ def _score(token: str) -> int:
     return _CN_DIGITS[token]
 
 
+# A row of stars, as a widget or an emoji keyboard sends it: "⭐", "⭐⭐⭐⭐⭐".
+_STARS = re.compile(r"^([⭐★🌟])\1{0,4}$")
+
+
 def parse_rating(text: str) -> Optional[int]:
     """1–5 from a reply to the rating prompt; None if it is not one.
 
@@ -60,6 +64,9 @@ def parse_rating(text: str) -> Optional[int]:
     ("1 满意", "5吧 不满意"): asking again is better than recording the wrong one.
     """
     text = (text or "").strip()
+    stars = re.sub(r"[\s\ufe0f]", "", text)
+    if _STARS.match(stars):
+        return len(stars)
     score = _whole_rating(text)
     if score is not None:
         return score

@@ -305,3 +305,24 @@ def test_round_thirteen_look_alikes(text: str, field: str, fires: bool) -> None:
 )
 def test_an_exclamation_is_sincere_beside_a_good_outcome(text: str, sarcastic: bool) -> None:
     assert bool(read_cues(text).sarcasm) is sarcastic
+
+
+@pytest.mark.parametrize(
+    "text, field, fires",
+    [("阀门拧不动 水还在往外喷", "emergency", True), ("表前那个阀门锈住了拧不动 装修得关阀", "emergency", False),
+     ("管子崩了 我拿毛巾堵着呢 堵不住啊", "emergency", True), ("水是红褐色的 跟铁锈汤似的", "emergency", True),
+     ("路面陷了个大坑 水还在往外涌", "emergency", True),
+     ("我妈瘫炕上好几年了", "vulnerable", True),
+     ("can I talk to a real person?", "requested_human", True),
+     ("上次那个姓黄的客服还在吗，我想找她继续跟进", "requested_human", True),
+     ("物业让我找他们", "requested_human", False),
+     ("我们楼这个事儿得跟能拍板的人说", "requested_human", True),
+     ("那个和负责的师傅说了吗", "requested_human", False),
+     ("还以为要投诉你们，结果半天就修好了", "complaint", False),
+     ("要投诉的话是找你们还是找住建局？", "threat", False),
+     ("不退钱的话咱们法院见", "threat", True),
+     ("唔退钱我就去消委会", "threat", True),
+     ("我想正式提个意见", "complaint", True)],
+)
+def test_round_fourteen_cues(text: str, field: str, fires: bool) -> None:
+    assert bool(getattr(read_cues(text), field)) is fires

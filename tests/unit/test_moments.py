@@ -216,3 +216,8 @@ def test_context_rules_of_round_thirteen() -> None:
     # trips made for the customer, told in praise, are no repeated failure
     praise = turn("营业厅那个姑娘帮我前前后后跑了好几趟", "praise", DELIGHTED)
     assert R.REPEATED_FAILURE not in danger_reasons(praise)
+
+
+def test_a_pleased_customer_back_from_the_agent_asks_for_no_one() -> None:
+    back = turn("人工那边给处理完了 行 就这样 谢谢", "request_human", DELIGHTED, assistant_last=AssistantAct.ESCALATED)
+    assert R.REQUESTED_HUMAN not in danger_reasons(back)

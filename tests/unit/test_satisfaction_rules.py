@@ -80,3 +80,8 @@ def test_a_scoffed_satisfaction_is_the_lowest_rating() -> None:
 )
 def test_the_ends_of_the_scale_by_name(text: str, score) -> None:
     assert parse_rating(text) == score
+
+
+@pytest.mark.parametrize("text, score", [("⭐", 1), ("⭐️⭐️⭐️", 3), ("⭐⭐⭐⭐⭐", 5), ("★★", 2), ("⭐⭐⭐⭐⭐⭐", None)])
+def test_a_row_of_stars_is_its_count(text: str, score) -> None:
+    assert parse_rating(text) == score
