@@ -25,13 +25,13 @@ POSITIVE_WORDS: Tuple[str, ...] = (
     "放心", "安心", "开心", "高兴", "棒", "好评", "热情", "周到", "解决了", "来水了", "修好了",
     "好了", "方便", "感激", "暖心", "贴心", "优秀", "厉害", "哈哈", "惊喜", "感动", "省心", "省事",
     "表扬", "刮目相看", "改观", "哇塞", "佩服", "服气", "聪明", "不愧", "满分", "强多了", "夸一下", "夸夸", "神速",
-    "这么高效", "效率这么高", "感恩",
+    "这么高效", "效率这么高", "感恩", "👍",
 )
 # Relief and delight that name the outcome instead of thanking: "终于来水了", "这下放心了",
 # "没想到这么快". They count as positive words and mark a highlight (a positive emotional peak).
 RELIEF_CUES: Tuple[str, ...] = (
     "终于", "总算", "这下", "松了一口气", "松了口气", "松口气", "石头落地", "来水了", "水来了", "放心了", "没想到", "想不到",
-    "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙", "帮了大忙", "谢天谢地",
+    "比我想的", "比预期", "提前", "这么快", "真快", "太快了", "一下就", "省得", "不用跑", "帮大忙", "帮了大忙", "谢天谢地", "没事就好", "虚惊一场", "通水了",
 )
 # Asking for notice ahead is no relief: "停水能不能提前告诉一声".
 NOT_RELIEF: Tuple[str, ...] = ("提前告诉", "提前通知", "提前说", "提前讲", "提前发")
@@ -70,7 +70,7 @@ SARCASM_CUES: Tuple[str, ...] = (
 # "还以为要等好几天，没想到今天就修好了": a belief the outcome proved wrong is relief, not sarcasm.
 # Cues that are sarcasm or sincere surprise: "好家伙 三天了还没修" vs "好家伙 一个电话没打就解决了".
 # Sincere when the message states a good outcome outside the cue's own clause.
-AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙", "可真")
+AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙", "可真", "效率真高")
 # Of those, the cues whose clause belongs to them: what was believed ("还以为今天能修好"), or the praise
 # that is mocked ("可真专业"). "好家伙" is an exclamation on its own ("好家伙 这么快").
 CLAUSE_SARCASM: Tuple[str, ...] = ("还以为", "可真")
@@ -110,7 +110,7 @@ THREAT_CUES: Tuple[str, ...] = (
     "发朋友圈", "发到朋友圈", "发业主群", "发到业主群", "发小区群", "发到小区群", "发到网上",
     # keeping evidence, going to law: "证据我都录下来了 再不处理就去卫健委" (not "退费要什么证据")
     "证据我都", "证据都", "留着证据", "保留证据", "留好证据", "存好证据", "留证据", "取证",
-    "走法律程序", "法律途径", "打官司", "消委会",
+    "走法律程序", "法律途径", "打官司", "消委会", "政务服务评价", "政务评价", "到你们公司门口", "去你们公司门口", "一起到你们", "一起去你们",
     # over the utility's head: "那我只好打县里那个热线了"
     "截图存", "截图保存", "截图留", "记录我都", "照片我都存", "照片都存", "视频我都存", "视频都存", "录音我都",
     "都录下来", "程序我会走",
@@ -134,7 +134,7 @@ EMERGENCY_CUES: Tuple[str, ...] = (
     # water fouled by sewage or chemicals: "放出来是黑的 还一股臭鸡蛋味", "闻着跟洗衣粉似的"
     "发黑", "是黑的", "黑水", "臭鸡蛋", "下水道味", "洗衣粉", "农药味",
     "爆开", "喷得到处", "头晕", "已经喝了", "烧了一壶喝了", "喝了没事吧", "喝了会不会有事", "泥汤",
-    "喷得好高", "喷得很高", "喷好高", "往外涌", "涌出来", "路面陷", "地面陷", "管子崩", "水管崩", "管崩了", "堵不住", "铁锈汤", "红褐色", "往外返水", "返臭水", "一屋子都是水", "一屋子水",
+    "喷得好高", "喷得很高", "喷好高", "往外涌", "涌出来", "路面陷", "地面陷", "顶起来", "塌了一个洞", "塌了个洞", "塌了一个坑", "塌了个坑", "管子崩", "水管崩", "管崩了", "堵不住", "铁锈汤", "红褐色", "往外返水", "返臭水", "一屋子都是水", "一屋子水",
 )
 # Water running onto the electrics: "水从电表箱那边流下来了", "渗到插座里".
 # Like the word cues it is dropped in a hypothetical or a look back ("如果插座进水了怎么办"), and
@@ -175,6 +175,8 @@ HYPOTHETICAL_MARKERS: Tuple[str, ...] = (
     # a belief the outcome proved wrong: "还以为要投诉你们，结果半天就修好了"
     "还以为",
 )
+# "以后" after an event is when it happened, not a future case: "喝了自来水以后全家都拉肚子".
+AFTER_EVENT = re.compile(r"了[^，。,.!！?？ ]{0,8}以后")
 # A threat the customer nearly made and did not: "本来都准备打12345了，结果半小时就修好了". (Only for
 # threats: "本来好好的 水管突然爆了" is an emergency.)
 COUNTERFACTUAL_MARKERS: Tuple[str, ...] = ("本来", "差点")
@@ -248,12 +250,16 @@ PERSON_TITLE_REQUEST = re.compile(
     # "我还是想跟工作人员讲一下": wanting to talk to a member of staff
     r"|(想|要|得)(跟|和|同)[^，。,.!！?？]{0,2}(?P<staff>工作人员|客服|真人)"
     # "让上回来的那个周师傅跟我联系一下": someone the customer knows, asked to call back
-    r"|(让|叫|请(?!问)|麻烦)[^，。,.!！?？]{0,10}(?P<known>师傅|同事|同志|小伙子|小(?!区)[\u4e00-\u9fff])(跟我|和我|与我|给我)?(联系|回个?电话|打个?电话|回个话)"
+    r"|(让|叫|请(?!问)|麻烦)[^，。,.!！?？]{0,10}(?P<known>师傅|同事|同志|小伙子|姐|哥|小(?!区)[\u4e00-\u9fff])(跟我|和我|与我|给我)?(联系|回个?电话|打个?电话|回个话)"
     # "叫你们营业所的人来", "我要找你们上面的人", "你们经理在不在"
     r"|(叫|找|让|喊|联系|想直接问|想问问)[^，。,.!！?？]{0,4}(?P<office>营业所|营业厅|片区|上面|管事|当官|当家)的人"
     r"|(?P<head>经理|负责人|主管|领导|站长|所长)(在不在|在吗|在没在|呢[?？])"
-    # "这事得跟能拍板的人说"
-    r"|(跟|和|同)(?P<deciding>能拍板|能做主|说了算|管事)的人(说|讲|谈|对接)"
+    # "这事得跟能拍板的人说", "想跟你们负责这片供水调度的人对接一下"
+    r"|(跟|和|同)(你们)?(?P<deciding>能拍板|能做主|说了算|管事|负责[^，。,.!！?？]{0,8})的人(说|讲|谈|对接)"
+    # "我要找上趟来换表的那个王师傅", "帮我找一下上次来换表的李师傅"
+    r"|找(一下)?[^，。,.!！?？]{0,3}(上次|上回|上趟|那个|那位)[^，。,.!！?？]{0,8}(?P<before>师傅|姐|大姐|哥|同志)"
+    # "有没有懂报装的师傅 我想直接问问"
+    r"|有没有(懂|会)[^，。,.!！?？]{0,5}的(?P<expert>师傅|人|同事)"
     # "上次那个姓黄的客服还在吗 我想找她继续跟进"
     r"|(想|要)找(?P<named>她|他)(?!们)"
     # "我想找个负责这块的人当面谈", "麻烦找个能拍板的": whoever can decide
@@ -274,7 +280,7 @@ JUST_NOW_MARKERS: Tuple[str, ...] = ("刚才", "刚刚")
 COMPLAINT_CUES: Tuple[str, ...] = (
     "投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题",
     # the formal register of a retiree's letter: "本人正式提出意见…请予书面答复"
-    "提出意见", "书面答复", "正式反映", "正式提出", "正式提", "正式的说法",
+    "提出意见", "书面答复", "正式反映", "正式提出", "正式提", "正式的说法", "要求重新校验", "要求校验", "必须给我重新",
     # a loss laid at the utility's door: "客人全部退房了 这损失哪个负责"
     "损失谁", "损失哪个", "损失由谁", "这损失",
     # passed from desk to desk, staff who scowl or swear, what is plainly unfair
@@ -521,7 +527,7 @@ def _current(
     hits = _find(text, cues) if pattern is None else [(m.start(), m.group()) for m in pattern.finditer(text)]
     for start, word in hits:
         clause_start = max(text.rfind(mark, 0, start) for mark in CLAUSE_MARKS)
-        clause = text[clause_start + 1 : start]
+        clause = AFTER_EVENT.sub("", text[clause_start + 1 : start])
         # "施工挖断水管的话 谁来赔": a condition named after the cue is a hypothetical too
         rest = text[start : _clause_end(text, start, CLAUSE_MARKS)]
         # ...as is one the clause has already made a condition ("要投诉的话是找你们还是找住建局"), unless

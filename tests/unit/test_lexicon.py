@@ -326,3 +326,20 @@ def test_an_exclamation_is_sincere_beside_a_good_outcome(text: str, sarcastic: b
 )
 def test_round_fourteen_cues(text: str, field: str, fires: bool) -> None:
     assert bool(getattr(read_cues(text), field)) is fires
+
+
+@pytest.mark.parametrize(
+    "text, field, fires",
+    [("昨天喝了自来水以后全家都拉肚子", "emergency", True), ("以后要是拉肚子了找谁", "emergency", False),
+     ("路口窨井盖被水顶起来了", "emergency", True), ("人行道塌了一个洞，下面哗哗在流水", "emergency", True),
+     ("我要找上趟来换表的那个王师傅", "requested_human", True), ("找个师傅来修一下", "requested_human", False),
+     ("你让营业厅管过户的那个王姐跟我联系一哈", "requested_human", True),
+     ("有没有懂报装的师傅 我想直接问问", "requested_human", True),
+     ("想跟你们负责这片供水调度的人对接一下", "requested_human", True),
+     ("我怀疑表不准，要求重新校验", "complaint", True),
+     ("大家商量好了，明天一起到你们公司门口去问问", "threat", True),
+     ("搿个事情我会如实写到政务服务评价里去的", "threat", True),
+     ("才报了半个钟头，你们效率真高👍", "sarcasm", False), ("报修三天了 你们效率真高", "sarcasm", True)],
+)
+def test_round_fifteen_cues(text: str, field: str, fires: bool) -> None:
+    assert bool(getattr(read_cues(text), field)) is fires
