@@ -49,7 +49,7 @@ ANGER_WORDS: Tuple[str, ...] = (
     # insults: "侬脑子有问题伐", "眼睛呢", "听不懂人话"
     "脑子有问题", "脑子进水", "脑子坏了", "眼睛呢", "眼瞎", "瞎了吗", "听不懂人话",
     # exasperation: "我真是服了 交个水费比上天还难", "破防了", "烦死了"
-    "激气", "死哪去了", "死哪儿去了", "我服了", "真服了", "是服了", "服了你们", "服了服了", "彻底服了", "烦死", "破防", "比上天还难", "比登天还难", "无语",
+    "激气", "真的服了", "死哪去了", "死哪儿去了", "我服了", "真服了", "是服了", "服了你们", "服了服了", "彻底服了", "烦死", "破防", "比上天还难", "比登天还难", "无语",
 )
 ANXIETY_WORDS: Tuple[str, ...] = (
     "急", "着急", "急死", "快点", "赶紧", "尽快", "马上", "怎么办", "咋办", "害怕", "吓人", "吓死",
@@ -65,12 +65,13 @@ SARCASM_CUES: Tuple[str, ...] = (
     "还以为", "真棒", "真行", "真厉害", "真是高", "'高'", "“高”", "好样的", "可真", "呵呵", "谢谢你们哦",
     "谢谢你们啊让", "感谢你们让", "谢谢你们让", "托你们的福", "免费红糖水", "服务真好啊", "效率真高",
     "真有你们的", "好家伙", "倒是挺", "倒是很", "倒挺", "倒是积极", "笑死", "套餐", "一点没涨",
-    "好一个", "合着", "让我白跑",
+    "好一个", "合着", "让我白跑", "真是谢谢你们", "真谢谢你们",
 )
 # "还以为要等好几天，没想到今天就修好了": a belief the outcome proved wrong is relief, not sarcasm.
 # Cues that are sarcasm or sincere surprise: "好家伙 三天了还没修" vs "好家伙 一个电话没打就解决了".
 # Sincere when the message states a good outcome outside the cue's own clause.
-AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙", "可真", "效率真高")
+AMBIGUOUS_SARCASM: Tuple[str, ...] = ("还以为", "好家伙", "可真", "效率真高", "真是谢谢你们", "真谢谢你们")
+THANKS: Tuple[str, ...] = ("谢谢", "感谢", "多谢", "谢啦", "感恩")
 # Of those, the cues whose clause belongs to them: what was believed ("还以为今天能修好"), or the praise
 # that is mocked ("可真专业"). "好家伙" is an exclamation on its own ("好家伙 这么快").
 CLAUSE_SARCASM: Tuple[str, ...] = ("还以为", "可真")
@@ -110,7 +111,7 @@ THREAT_CUES: Tuple[str, ...] = (
     "发朋友圈", "发到朋友圈", "发业主群", "发到业主群", "发小区群", "发到小区群", "发到网上",
     # keeping evidence, going to law: "证据我都录下来了 再不处理就去卫健委" (not "退费要什么证据")
     "证据我都", "证据都", "留着证据", "保留证据", "留好证据", "存好证据", "留证据", "取证",
-    "走法律程序", "法律途径", "打官司", "消委会", "政务服务评价", "政务评价", "到你们公司门口", "去你们公司门口", "一起到你们", "一起去你们",
+    "走法律程序", "法律途径", "打官司", "消委会", "正规渠道", "小红书", "带几个业主", "带业主去", "业主一起去", "政务服务评价", "政务评价", "到你们公司门口", "去你们公司门口", "一起到你们", "一起去你们",
     # over the utility's head: "那我只好打县里那个热线了"
     "截图存", "截图保存", "截图留", "记录我都", "照片我都存", "照片都存", "视频我都存", "视频都存", "录音我都",
     "都录下来", "程序我会走",
@@ -143,7 +144,7 @@ WATER_ON_POWER = re.compile(
     r"(电表箱|配电箱|电箱|插座|电线|电闸)[^，。,.!！?？没]{0,6}(流|渗|滴|淌|冒水|漏水|进水|湿)"
     r"|(流|渗|滴|淌|漏|进)[^，。,.!！?？没]{0,4}(电表箱|配电箱|电箱|插座|电线|电闸)"
 )
-NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电")
+NOT_EMERGENCY: Tuple[str, ...] = ("全是水费", "全是水电", "住院楼", "住院部")
 # A small, contained fault: "厨房水管一直在滴水", "龙头关不紧", "有点渗 量不大". Reported with worry it is
 # still an ordinary repair, not an emergency...
 MINOR_FAULT_CUES: Tuple[str, ...] = (
@@ -200,7 +201,7 @@ SERVICE_INFO_QUESTION = re.compile(
     r"|(怎么个|什么|啥)流程|流程(是)?怎么|怎么走流程|步骤是|开不开门|几点开门|开门吗|上不上班|周末上班|几点到几点"
     r"|(投诉|反映)[^，。,.]{0,6}(打哪个|什么电话|哪个电话|电话是多少|热线是多少|什么渠道)"
     # "投诉和建议是同一个入口吗", "投诉一般多久给回复 我就先了解下"
-    r"|(投诉|反映)[^，。,.]{0,8}(入口|渠道|多久给?回复|几天给?回复)|先了解|不一定投"
+    r"|(投诉|反映)[^，。,.]{0,8}(入口|渠道|多久给?回复|几天给?回复)|先了解|不一定投|想知道流程|了解一下流程|流程是啥"
     # "你们的服务热线是多少，我存一下"
     r"|(热线|客服电话|服务电话)(号码)?(是)?多少"
 )
@@ -240,24 +241,29 @@ HUMAN_REQUEST_CUES: Tuple[str, ...] = (
     "你们领导", "找领导", "能解决的人", "能做主", "说了算的", "管事的",
     "上面的人", "喘气的", "会喘气",
     "让个人", "叫个人", "接个人", "喊个人",
+    "当面说", "当面谈", "当面聊", "就有人跟我", "有没有人能跟我",
     "real person", "a human", "human agent", "live agent", "talk to someone",
     # a person the customer already knows: "能帮我转给他不"
     "转给他", "转给她", "帮我转给",
 )
 # A title is a request only when asked for: "叫你们经理来", not "我这个物业经理也松了口气".
 PERSON_TITLE_REQUEST = re.compile(
-    r"(找|叫|让|请(?!问)|喊|换|接)[^，。,.!！?？]{0,5}(?P<title>经理|负责人|主管|客服|工作人员|小姐姐|姐姐)"
+    r"(找|叫|让|请(?!问)|喊|换|接)[^，。,.!！?？]{0,6}(?P<title>经理|负责人|主管|客服|工作人员|小姐姐|姐姐)"
     # "我还是想跟工作人员讲一下": wanting to talk to a member of staff
     r"|(想|要|得)(跟|和|同)[^，。,.!！?？]{0,2}(?P<staff>工作人员|客服|真人)"
     # "让上回来的那个周师傅跟我联系一下": someone the customer knows, asked to call back
-    r"|(让|叫|请(?!问)|麻烦)[^，。,.!！?？]{0,10}(?P<known>师傅|同事|同志|小伙子|姐|哥|小(?!区)[\u4e00-\u9fff])(跟我|和我|与我|给我)?(联系|回个?电话|打个?电话|回个话)"
+    r"|(让|叫|请(?!问)|麻烦)[^，。,.!！?？]{0,10}(?P<known>师傅|同事|同志|小伙子|姐|哥|负责的人|你们的人|小(?!区)[\u4e00-\u9fff])(直接)?(跟我|和我|与我|给我)?(联系|回个?电话|打个?电话|回个话|打电话给我)"
+    # "麻烦帮我联系一下负责我们小区移交的那位工程师", "帮我接一下营业厅的值班经理"
+    r"|(帮我|麻烦)(联系|接|转接|转)[^，。,.!！?？]{0,14}(?P<connect>经理|负责人|主管|工作人员|同志|工程师|组长|专员)"
+    # "我想直接跟办业务的同志沟通", "我想跟你们营业厅的刘经理直接说"
+    r"|(想|要|得)(直接)?(跟|和|同)[^，。,.!！?？]{0,8}(?P<counterpart>同志|师傅|工作人员|经理|负责人|工程师)(直接)?(沟通|对接|说|讲|谈|聊)"
     # "叫你们营业所的人来", "我要找你们上面的人", "你们经理在不在"
     r"|(叫|找|让|喊|联系|想直接问|想问问)[^，。,.!！?？]{0,4}(?P<office>营业所|营业厅|片区|上面|管事|当官|当家)的人"
     r"|(?P<head>经理|负责人|主管|领导|站长|所长)(在不在|在吗|在没在|呢[?？])"
     # "这事得跟能拍板的人说", "想跟你们负责这片供水调度的人对接一下"
     r"|(跟|和|同)(你们)?(?P<deciding>能拍板|能做主|说了算|管事|负责[^，。,.!！?？]{0,8})的人(说|讲|谈|对接)"
     # "我要找上趟来换表的那个王师傅", "帮我找一下上次来换表的李师傅"
-    r"|找(一下)?[^，。,.!！?？]{0,3}(上次|上回|上趟|那个|那位)[^，。,.!！?？]{0,8}(?P<before>师傅|姐|大姐|哥|同志)"
+    r"|找(一下)?[^，。,.!！?？]{0,3}(上次|上回|上趟|那个|那位)[^，。,.!！?？]{0,10}(?P<before>师傅|姐|大姐|哥|同志|客服)"
     # "有没有懂报装的师傅 我想直接问问"
     r"|有没有(懂|会)[^，。,.!！?？]{0,5}的(?P<expert>师傅|人|同事)"
     # "上次那个姓黄的客服还在吗 我想找她继续跟进"
@@ -280,7 +286,7 @@ JUST_NOW_MARKERS: Tuple[str, ...] = ("刚才", "刚刚")
 COMPLAINT_CUES: Tuple[str, ...] = (
     "投诉", "举报", "控告", "给差评", "差评", "意见很大", "反映问题",
     # the formal register of a retiree's letter: "本人正式提出意见…请予书面答复"
-    "提出意见", "书面答复", "正式反映", "正式提出", "正式提", "正式的说法", "要求重新校验", "要求校验", "必须给我重新",
+    "提出意见", "书面答复", "正式反映", "正式提出", "正式提", "正式的说法", "就是这么做事", "就是这么办事", "就是这么服务", "必须反映", "必须投诉", "要求重新校验", "要求校验", "必须给我重新",
     # a loss laid at the utility's door: "客人全部退房了 这损失哪个负责"
     "损失谁", "损失哪个", "损失由谁", "这损失",
     # passed from desk to desk, staff who scowl or swear, what is plainly unfair
@@ -304,7 +310,8 @@ CALM_CUES: Tuple[str, ...] = ("不急", "不着急", "不用急", "方便的时�
 # "三天了", "两天没水", "48小时": how long the customer has already suffered.
 _CN_NUMBER = "一二两三四五六七八九十几好多半"
 # ...but not notice given ahead: "提前三天就发通知了".
-DAYS_PATTERN = re.compile(rf"(?<!提前)([{_CN_NUMBER}\d]+)\s*(天|日|个?星期|个?礼拜|周)")
+# ...nor "前几天" (a few days ago).
+DAYS_PATTERN = re.compile(rf"(?<!前)([{_CN_NUMBER}\d]+)\s*(天|日|个?星期|个?礼拜|周)")
 _WEEK_UNITS = ("星期", "礼拜", "周")
 # "从前天晚上到现在": a day named as the start of the trouble.
 DAYS_SINCE: Dict[str, float] = {"大前天": 3.0, "前天": 2.0, "昨天": 1.0}
@@ -574,7 +581,10 @@ def _sarcasm(spaced: str) -> Tuple[str, ...]:
         after = start + len(cue) + 1
         end = _clause_end(spaced, after, CLAUSE_ENDS) if cue in CLAUSE_SARCASM else start + len(cue)
         outside = (spaced[:start] + _blank_text(spaced[start:end]) + spaced[end:]).replace(" ", "　")
-        good = [w for s, w in _find(outside, POSITIVE_WORDS + RELIEF_CUES) if not _negated(outside, s)]
+        # thanks are no outcome: "谢谢啊 真谢谢你们 让我三天没洗上澡"
+        good = [
+            w for s, w in _find(outside, POSITIVE_WORDS + RELIEF_CUES) if not _negated(outside, s) and w not in THANKS
+        ]
         if good:
             found = tuple(word for word in found if word != cue)
     return found

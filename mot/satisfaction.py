@@ -33,7 +33,7 @@ _WORDED = (
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _ONLY_RATING = re.compile(r"^\s*([1-5１-５一二两三四五])\s*(分|星|颗星)?\s*[。.!！~～]?\s*$")
 # Words around a rating that do not change it: "就1分", "给你打5分", "4分吧", "五星好评".
-_RATING_PREFIX = re.compile(r"^(没有的话就|没有就|给你们|只能给|最多给|那就|给你|我给|我打|我评|给个|打个|评个|只能|最多|我|就|只|那|给|打|评)+")  # longest first
+_RATING_PREFIX = re.compile(r"^(打分[:：]?|评分[:：]?|没有的话就|没有就|给你们|只能给|最多给|那就|给你|我给|我打|我评|给个|打个|评个|只能|最多|我|就|只|那|给|打|评)+")  # longest first
 _RATING_SUFFIX = re.compile(r"(吧|啦|了|呢|哈|哦|喔|好评|差评)+[。.!！~～]?$")
 # A rating with its unit inside a longer answer: "1分，问了半天啥也没解决", "五星！师傅人特别好".
 _RATING_IN_TEXT = re.compile(r"(?<![0-9０-９])([1-5１-５一二两三四五])\s*(分|星|颗星)(?!钟|钱|半)")

@@ -343,3 +343,23 @@ def test_round_fourteen_cues(text: str, field: str, fires: bool) -> None:
 )
 def test_round_fifteen_cues(text: str, field: str, fires: bool) -> None:
     assert bool(getattr(read_cues(text), field)) is fires
+
+
+@pytest.mark.parametrize(
+    "text, field, fires",
+    [("我想找上次帮我处理的那个客服小符", "requested_human", True),
+     ("麻烦帮我接一下营业厅的值班经理", "requested_human", True),
+     ("麻烦帮我联系一下负责我们小区移交的那位工程师", "requested_human", True),
+     ("我想直接跟办业务的同志沟通", "requested_human", True),
+     ("请你们负责的人直接跟我联系", "requested_human", True),
+     ("我联系过物业的负责人了", "requested_human", False),
+     ("明天上午我带几个业主去你们营业厅 当面问个清楚", "threat", True),
+     ("明天上午我去你们营业厅办过户", "threat", False),
+     ("前几天停水的事已经好了，谢谢你们", "days_suffered", False),
+     ("想咨询下住院楼二次供水水箱的清洗", "emergency", False),
+     ("我真是谢谢你们啊 加班到半夜回来一滴水都没有", "sarcasm", True),
+     ("谢谢啊 真谢谢你们 让我三天没洗上一个澡", "sarcasm", True),
+     ("真谢谢你们 这么快就修好了", "sarcasm", False)],
+)
+def test_round_sixteen_cues(text: str, field: str, fires: bool) -> None:
+    assert bool(getattr(read_cues(text), field)) is fires
