@@ -234,7 +234,8 @@ def main() -> int:
                                                         "mot_turns_blind18.yml", "mot_turns_blind19.yml",
                                                         "mot_turns_blind20.yml", "mot_turns_blind21.yml",
                                                         "mot_turns_blind22.yml", "mot_turns_blind23.yml",
-                                                        "mot_turns_blind24.yml")],
+                                                        "mot_turns_blind24.yml", "mot_turns_blind25.yml",
+                                                        "mot_turns_blind26.yml")],
     )
     args = parser.parse_args()
     paths = [Path(path).resolve() for path in args.data]
