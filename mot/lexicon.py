@@ -109,12 +109,15 @@ THREAT_CUES: Tuple[str, ...] = (
     "论坛", "热搜", "住建局", "水务局", "评评理",
     # shaming in public: "截图发朋友圈 再发业主群里"
     "发朋友圈", "发到朋友圈", "发业主群", "发到业主群", "发小区群", "发到小区群", "发到网上",
+    "小红书",
     # keeping evidence, going to law: "证据我都录下来了 再不处理就去卫健委" (not "退费要什么证据")
     "证据我都", "证据都", "留着证据", "保留证据", "留好证据", "存好证据", "留证据", "取证",
-    "走法律程序", "法律途径", "打官司", "消委会", "正规渠道", "小红书", "带几个业主", "带业主去", "业主一起去", "政务服务评价", "政务评价", "到你们公司门口", "去你们公司门口", "一起到你们", "一起去你们",
-    # over the utility's head: "那我只好打县里那个热线了"
     "截图存", "截图保存", "截图留", "记录我都", "照片我都存", "照片都存", "视频我都存", "视频都存", "录音我都",
-    "都录下来", "程序我会走",
+    "都录下来", "程序我会走", "走法律程序", "法律途径", "打官司", "消委会", "正规渠道",
+    # a crowd at the office, a bad government-service review: "明天一起到你们公司门口去问问"
+    "带几个业主", "带业主去", "业主一起去", "到你们公司门口", "去你们公司门口", "一起到你们", "一起去你们",
+    "政务服务评价", "政务评价",
+    # over the utility's head: "那我只好打县里那个热线了", "再拖下去我就到县政府门口去坐着"
     "去乡政府", "到乡政府", "找乡政府", "去镇政府", "到镇政府", "找镇政府", "去县政府", "到县政府", "找县政府",
     "去街道办", "到街道办", "找街道办", "找书记", "找乡长", "给乡长", "找镇长", "给镇长", "找县长", "到县里去", "去县里",
     "打县里", "找县里", "告到县里", "反映到县里", "县里的热线", "县里那个热线", "市里的热线", "市里那个热线",
@@ -155,12 +158,14 @@ NOT_MINOR_FAULT: Tuple[str, ...] = ("一滴水",)  # "一滴水都没有" is no 
 FAULT_HAZARDS: Tuple[str, ...] = (
     "天花板", "顶上", "吊顶", "楼下", "墙", "电", "灯", "插座", "泡", "鼓", "越来越", "越滴越", "止不住",
 )
-# Dripping is an emergency only where it can do harm: "顺着吊灯往下滴", not "热水器接口往下滴 拿盆接着呢".
-DRIP_CUES: Tuple[str, ...] = ("往下滴",)
-# A valve that will not turn is an emergency only while water is running: "阀门拧不动 水还在喷", not
-# "表前阀门锈住了拧不动 装修得关阀".
-STUCK_VALVE_CUES: Tuple[str, ...] = ("拧不动",)
 RUNNING_WATER: Tuple[str, ...] = ("喷", "冒", "哗", "流", "漏", "止不住", "关不住", "一直在")
+# Emergency cues that count only beside something else in the message: dripping where it can do harm
+# ("顺着吊灯往下滴", not "热水器接口往下滴 拿盆接着呢"), a valve that will not turn while water runs
+# ("阀门拧不动 水还在喷", not "表前阀门锈住了拧不动 装修得关阀").
+CONDITIONAL_EMERGENCY_CUES: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = (
+    (("往下滴",), FAULT_HAZARDS),
+    (("拧不动",), RUNNING_WATER),
+)
 # An emergency the customer rules out is none: "不是爆管哈 就是水龙头底下有点渗", "没有虫子".
 EMERGENCY_DENIALS: Tuple[str, ...] = ("不是", "不算", "并非", "没有", "没")
 DENIED_EMERGENCY = re.compile(
@@ -495,8 +500,9 @@ def read_cues(text: str) -> TextCues:
         if HOTLINE_QUESTION.search(text)
         else _current(DENIED_EMERGENCY.sub(_blank, _masked(spaced, NOT_EMERGENCY)), EMERGENCY_CUES)
         + _current(spaced, (), pattern=WATER_ON_POWER)
-        + (_present(text, DRIP_CUES) if _present(text, FAULT_HAZARDS) else ())
-        + (_present(text, STUCK_VALVE_CUES) if _present(text, RUNNING_WATER) else ()),
+        + tuple(
+            word for cues, needs in CONDITIONAL_EMERGENCY_CUES if _present(text, needs) for word in _present(text, cues)
+        ),
         vulnerable=vulnerable,
         repeated_contact=repeated,
         relief=tuple(relief),

@@ -166,12 +166,9 @@ def danger_reasons(features: TurnFeatures, t: TaggerThresholds = TaggerThreshold
         EmotionLabel.NEUTRAL, EmotionLabel.POSITIVE
     )
     request_intent = (
-        _intent_is(features, frozenset({"request_human"}), t)
-        and not reads_positive
-        and not cues.human_declined
-        and not calmly_waiting
+        _intent_is(features, frozenset({"request_human"}), t) and not reads_positive and not cues.human_declined
     )
-    if (intent_counts and request_intent) or (cues.requested_human and not calmly_waiting):
+    if not calmly_waiting and ((intent_counts and request_intent) or cues.requested_human):
         reasons.append(DangerReason.REQUESTED_HUMAN)
     calm_but_sure = features.intent_confidence >= t.calm_complaint_confidence
     complaint_intent = (

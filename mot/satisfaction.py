@@ -52,6 +52,7 @@ def _score(token: str) -> int:
 
 # A row of stars, as a widget or an emoji keyboard sends it: "⭐", "⭐⭐⭐⭐⭐".
 _STARS = re.compile(r"^([⭐★🌟])\1{0,4}$")
+_STAR_PADDING = re.compile(r"[\s\ufe0f]")  # spaces and the emoji presentation selector of "⭐️"
 
 
 def parse_rating(text: str) -> Optional[int]:
@@ -64,7 +65,7 @@ def parse_rating(text: str) -> Optional[int]:
     ("1 满意", "5吧 不满意"): asking again is better than recording the wrong one.
     """
     text = (text or "").strip()
-    stars = re.sub(r"[\s\ufe0f]", "", text)
+    stars = _STAR_PADDING.sub("", text)
     if _STARS.match(stars):
         return len(stars)
     score = _whole_rating(text)
