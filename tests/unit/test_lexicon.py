@@ -219,147 +219,125 @@ def test_a_member_of_staff_asked_for_by_role(text: str, asks: bool) -> None:
     assert bool(read_cues(text).requested_human) is asks
 
 
-@pytest.mark.parametrize(
-    "text, field, fires",
-    [("配电箱那块一直在往下淌水", "emergency", True), ("水渗进插座里了", "emergency", True),
-     ("电表箱在几楼", "emergency", False), ("水管爆开了 到处都是水", "emergency", True),
-     ("如果插座进水了怎么办", "emergency", False), ("上次电表箱渗水是谁修的", "emergency", False),
-     ("插座那边没进水 就是地上湿了", "emergency", False), ("水从电表箱那边流下来了，会不会漏电啊", "emergency", True),
-     ("我正式提出意见 请予书面答复", "complaint", True), ("证据我都留着 该怎么办我清楚", "threat", True),
-     ("退费需要提供什么证据吗", "threat", False), ("水表被土埋了看不见", "vulnerable", False),
-     ("你们的热线是多少 我记一下", "service_info_question", True), ("谢天谢地 总算来水了", "relief", True)],
-)
-def test_round_eleven_cues(text: str, field: str, fires: bool) -> None:
-    assert bool(getattr(read_cues(text), field)) is fires
+# Each cue on the message it was written for, and on a calm look-alike it must not fire on.
+CUE_CASES = [
+    # round 12 (blind15/16): water on the electrics, formal complaints, evidence, disability look-alikes
+    ("配电箱那块一直在往下淌水", "emergency", True),
+    ("水渗进插座里了", "emergency", True),
+    ("电表箱在几楼", "emergency", False),
+    ("水管爆开了 到处都是水", "emergency", True),
+    ("如果插座进水了怎么办", "emergency", False),
+    ("上次电表箱渗水是谁修的", "emergency", False),
+    ("插座那边没进水 就是地上湿了", "emergency", False),
+    ("水从电表箱那边流下来了，会不会漏电啊", "emergency", True),
+    ("我正式提出意见 请予书面答复", "complaint", True),
+    ("证据我都留着 该怎么办我清楚", "threat", True),
+    ("退费需要提供什么证据吗", "threat", False),
+    ("水表被土埋了看不见", "vulnerable", False),
+    ("你们的热线是多少 我记一下", "service_info_question", True),
+    ("谢天谢地 总算来水了", "relief", True),
+    # round 13 (blind17/18): people asked for by name and role, over the utility"s head, losses, dialect no-water
+    ("能不能让上回来的那个周师傅跟我联系一下", "requested_human", True),
+    ("让负责我们片区的小陈给我回个电话", "requested_human", True),
+    ("让师傅给我打个电话 我下楼开门", "requested_human", False),
+    ("麻烦师傅来之前联系我一下", "requested_human", False),
+    ("叫小区物业给我回个电话", "requested_human", False),
+    ("我想找个负责这块的人当面谈", "requested_human", True),
+    ("找个懂行的朋友问过了", "requested_human", False),
+    ("讲不清楚 叫你们经理来", "requested_human", True),
+    ("不用 叫经理了", "requested_human", False),
+    ("可以帮我接一下客服姐姐吗", "requested_human", True),
+    ("你们经理在不在", "requested_human", True),
+    ("再拖下去我就到县政府门口去坐着", "threat", True),
+    ("县政府旁边那个小区停水了吗", "threat", False),
+    ("那我只好打县里那个热线了", "threat", True),
+    ("12345跟你们的热线是不是一个号", "threat", False),
+    ("聊天记录我都截图存着了", "threat", True),
+    ("客人全部退房了 这损失哪个负责", "complaint", True),
+    ("营业厅推给热线，热线推给你，这皮球踢得挺溜啊", "complaint", True),
+    ("师傅迟到俩小时还摆脸色", "complaint", True),
+    ("整条街第四天冇得水了", "mentions_no_water", True),
+    ("杯子里还有小虫在游", "emergency", True),
+    ("厕所地漏往外返水，一屋子都是水", "emergency", True),
+    ("热水器下面接口往下滴，拿盆接着呢", "emergency", False),
+    ("水顺着吊灯往下滴", "emergency", True),
+    ("真谢谢你啊，让我白跑一趟", "sarcasm", True),
+    ("真是帮了大忙了，你讲得可真清楚", "sarcasm", False),
+    ("您可真专业，问啥都说不清楚", "sarcasm", True),
+    # round 13, second batch: access barriers, exasperation, meters blamed, evidence kept
+    ("我是坐轮椅的 营业厅那台阶上不去", "access_barrier", True),
+    ("我家老人说水表走不动了", "access_barrier", False),
+    ("我真是服了 交个水费比上天还难", "anger", True),
+    ("真佩服了 这么快", "anger", False),
+    ("终于能洗澡了 舒服了", "anger", False),
+    ("说服了家里人用自动扣费", "anger", False),
+    ("换了新表以后水费直接翻倍 你们这表是不是有问题", "complaint", True),
+    ("这个月多了二十块 是不是这表不准", "complaint", False),
+    ("你们这表准不准 我想校验一下", "complaint", False),
+    ("照片我都存好了，该走什么程序我会走的", "threat", True),
+    ("水是黄的 我们已经烧了一壶喝了 没事吧", "emergency", True),
+    ("麻烦转接一下你们的工作人员，谢谢", "requested_human", True),
+    ("你帮我联系下你们片区的人", "requested_human", True),
+    # round 13, look-alikes: notice ahead, fear of what may happen, hotline questions
+    ("这次停水提前三天就发通知了 点赞", "days_suffered", False),
+    ("停水三天了", "days_suffered", True),
+    ("终于放心了 就怕水再漫到楼下去", "emergency", False),
+    ("请问12345和你们的客服热线是一回事吗", "threat", False),
+    ("那投诉一般多久给回复啊？我就先了解下 不一定投", "service_info_question", True),
+    # sarcasm: an exclamation is sincere beside a good outcome
+    ("好家伙 这么快？", "sarcasm", False),
+    ("好家伙 三天了还没修", "sarcasm", True),
+    ("您可真专业，问啥都说不清楚", "sarcasm", True),
+    ("还以为今天能修好呢", "sarcasm", True),
+    # round 14 (blind19/20)
+    ("阀门拧不动 水还在往外喷", "emergency", True),
+    ("表前那个阀门锈住了拧不动 装修得关阀", "emergency", False),
+    ("管子崩了 我拿毛巾堵着呢 堵不住啊", "emergency", True),
+    ("水是红褐色的 跟铁锈汤似的", "emergency", True),
+    ("路面陷了个大坑 水还在往外涌", "emergency", True),
+    ("我妈瘫炕上好几年了", "vulnerable", True),
+    ("can I talk to a real person?", "requested_human", True),
+    ("上次那个姓黄的客服还在吗，我想找她继续跟进", "requested_human", True),
+    ("物业让我找他们", "requested_human", False),
+    ("我们楼这个事儿得跟能拍板的人说", "requested_human", True),
+    ("那个和负责的师傅说了吗", "requested_human", False),
+    ("还以为要投诉你们，结果半天就修好了", "complaint", False),
+    ("要投诉的话是找你们还是找住建局？", "threat", False),
+    ("不退钱的话咱们法院见", "threat", True),
+    ("唔退钱我就去消委会", "threat", True),
+    ("我想正式提个意见", "complaint", True),
+    # round 15 (blind21/22)
+    ("昨天喝了自来水以后全家都拉肚子", "emergency", True),
+    ("以后要是拉肚子了找谁", "emergency", False),
+    ("路口窨井盖被水顶起来了", "emergency", True),
+    ("人行道塌了一个洞，下面哗哗在流水", "emergency", True),
+    ("我要找上趟来换表的那个王师傅", "requested_human", True),
+    ("找个师傅来修一下", "requested_human", False),
+    ("你让营业厅管过户的那个王姐跟我联系一哈", "requested_human", True),
+    ("有没有懂报装的师傅 我想直接问问", "requested_human", True),
+    ("想跟你们负责这片供水调度的人对接一下", "requested_human", True),
+    ("我怀疑表不准，要求重新校验", "complaint", True),
+    ("大家商量好了，明天一起到你们公司门口去问问", "threat", True),
+    ("搿个事情我会如实写到政务服务评价里去的", "threat", True),
+    ("才报了半个钟头，你们效率真高👍", "sarcasm", False),
+    ("报修三天了 你们效率真高", "sarcasm", True),
+    # round 16 (blind23/24)
+    ("我想找上次帮我处理的那个客服小符", "requested_human", True),
+    ("麻烦帮我接一下营业厅的值班经理", "requested_human", True),
+    ("麻烦帮我联系一下负责我们小区移交的那位工程师", "requested_human", True),
+    ("我想直接跟办业务的同志沟通", "requested_human", True),
+    ("请你们负责的人直接跟我联系", "requested_human", True),
+    ("我联系过物业的负责人了", "requested_human", False),
+    ("明天上午我带几个业主去你们营业厅 当面问个清楚", "threat", True),
+    ("明天上午我去你们营业厅办过户", "threat", False),
+    ("前几天停水的事已经好了，谢谢你们", "days_suffered", False),
+    ("想咨询下住院楼二次供水水箱的清洗", "emergency", False),
+    ("我真是谢谢你们啊 加班到半夜回来一滴水都没有", "sarcasm", True),
+    ("谢谢啊 真谢谢你们 让我三天没洗上一个澡", "sarcasm", True),
+    ("真谢谢你们 这么快就修好了", "sarcasm", False),
+]
 
 
-@pytest.mark.parametrize(
-    "text, field, fires",
-    [("能不能让上回来的那个周师傅跟我联系一下", "requested_human", True),
-     ("让负责我们片区的小陈给我回个电话", "requested_human", True),
-     ("让师傅给我打个电话 我下楼开门", "requested_human", False),
-     ("麻烦师傅来之前联系我一下", "requested_human", False),
-     ("叫小区物业给我回个电话", "requested_human", False),
-     ("我想找个负责这块的人当面谈", "requested_human", True),
-     ("找个懂行的朋友问过了", "requested_human", False),
-     ("讲不清楚 叫你们经理来", "requested_human", True),
-     ("不用 叫经理了", "requested_human", False),
-     ("可以帮我接一下客服姐姐吗", "requested_human", True),
-     ("你们经理在不在", "requested_human", True),
-     ("再拖下去我就到县政府门口去坐着", "threat", True),
-     ("县政府旁边那个小区停水了吗", "threat", False),
-     ("那我只好打县里那个热线了", "threat", True),
-     ("12345跟你们的热线是不是一个号", "threat", False),
-     ("聊天记录我都截图存着了", "threat", True),
-     ("客人全部退房了 这损失哪个负责", "complaint", True),
-     ("营业厅推给热线，热线推给你，这皮球踢得挺溜啊", "complaint", True),
-     ("师傅迟到俩小时还摆脸色", "complaint", True),
-     ("整条街第四天冇得水了", "mentions_no_water", True),
-     ("杯子里还有小虫在游", "emergency", True),
-     ("厕所地漏往外返水，一屋子都是水", "emergency", True),
-     ("热水器下面接口往下滴，拿盆接着呢", "emergency", False),
-     ("水顺着吊灯往下滴", "emergency", True),
-     ("真谢谢你啊，让我白跑一趟", "sarcasm", True),
-     ("真是帮了大忙了，你讲得可真清楚", "sarcasm", False),
-     ("您可真专业，问啥都说不清楚", "sarcasm", True)],
-)
-def test_round_thirteen_cues(text: str, field: str, fires: bool) -> None:
-    assert bool(getattr(read_cues(text), field)) is fires
-
-
-@pytest.mark.parametrize(
-    "text, field, fires",
-    [("我是坐轮椅的 营业厅那台阶上不去", "access_barrier", True),
-     ("我家老人说水表走不动了", "access_barrier", False),
-     ("我真是服了 交个水费比上天还难", "anger", True),
-     ("真佩服了 这么快", "anger", False), ("终于能洗澡了 舒服了", "anger", False),
-     ("说服了家里人用自动扣费", "anger", False),
-     ("换了新表以后水费直接翻倍 你们这表是不是有问题", "complaint", True),
-     ("这个月多了二十块 是不是这表不准", "complaint", False),
-     ("你们这表准不准 我想校验一下", "complaint", False),
-     ("照片我都存好了，该走什么程序我会走的", "threat", True),
-     ("水是黄的 我们已经烧了一壶喝了 没事吧", "emergency", True),
-     ("麻烦转接一下你们的工作人员，谢谢", "requested_human", True),
-     ("你帮我联系下你们片区的人", "requested_human", True)],
-)
-def test_round_thirteen_second_batch(text: str, field: str, fires: bool) -> None:
-    assert bool(getattr(read_cues(text), field)) is fires
-
-
-@pytest.mark.parametrize(
-    "text, field, fires",
-    [("这次停水提前三天就发通知了 点赞", "days_suffered", False),
-     ("停水三天了", "days_suffered", True),
-     ("终于放心了 就怕水再漫到楼下去", "emergency", False),
-     ("请问12345和你们的客服热线是一回事吗", "threat", False),
-     ("那投诉一般多久给回复啊？我就先了解下 不一定投", "service_info_question", True)],
-)
-def test_round_thirteen_look_alikes(text: str, field: str, fires: bool) -> None:
-    assert bool(getattr(read_cues(text), field)) is fires
-
-
-@pytest.mark.parametrize(
-    "text, sarcastic",
-    [("好家伙 这么快？", False), ("好家伙 三天了还没修", True), ("您可真专业，问啥都说不清楚", True),
-     ("还以为今天能修好呢", True)],
-)
-def test_an_exclamation_is_sincere_beside_a_good_outcome(text: str, sarcastic: bool) -> None:
-    assert bool(read_cues(text).sarcasm) is sarcastic
-
-
-@pytest.mark.parametrize(
-    "text, field, fires",
-    [("阀门拧不动 水还在往外喷", "emergency", True), ("表前那个阀门锈住了拧不动 装修得关阀", "emergency", False),
-     ("管子崩了 我拿毛巾堵着呢 堵不住啊", "emergency", True), ("水是红褐色的 跟铁锈汤似的", "emergency", True),
-     ("路面陷了个大坑 水还在往外涌", "emergency", True),
-     ("我妈瘫炕上好几年了", "vulnerable", True),
-     ("can I talk to a real person?", "requested_human", True),
-     ("上次那个姓黄的客服还在吗，我想找她继续跟进", "requested_human", True),
-     ("物业让我找他们", "requested_human", False),
-     ("我们楼这个事儿得跟能拍板的人说", "requested_human", True),
-     ("那个和负责的师傅说了吗", "requested_human", False),
-     ("还以为要投诉你们，结果半天就修好了", "complaint", False),
-     ("要投诉的话是找你们还是找住建局？", "threat", False),
-     ("不退钱的话咱们法院见", "threat", True),
-     ("唔退钱我就去消委会", "threat", True),
-     ("我想正式提个意见", "complaint", True)],
-)
-def test_round_fourteen_cues(text: str, field: str, fires: bool) -> None:
-    assert bool(getattr(read_cues(text), field)) is fires
-
-
-@pytest.mark.parametrize(
-    "text, field, fires",
-    [("昨天喝了自来水以后全家都拉肚子", "emergency", True), ("以后要是拉肚子了找谁", "emergency", False),
-     ("路口窨井盖被水顶起来了", "emergency", True), ("人行道塌了一个洞，下面哗哗在流水", "emergency", True),
-     ("我要找上趟来换表的那个王师傅", "requested_human", True), ("找个师傅来修一下", "requested_human", False),
-     ("你让营业厅管过户的那个王姐跟我联系一哈", "requested_human", True),
-     ("有没有懂报装的师傅 我想直接问问", "requested_human", True),
-     ("想跟你们负责这片供水调度的人对接一下", "requested_human", True),
-     ("我怀疑表不准，要求重新校验", "complaint", True),
-     ("大家商量好了，明天一起到你们公司门口去问问", "threat", True),
-     ("搿个事情我会如实写到政务服务评价里去的", "threat", True),
-     ("才报了半个钟头，你们效率真高👍", "sarcasm", False), ("报修三天了 你们效率真高", "sarcasm", True)],
-)
-def test_round_fifteen_cues(text: str, field: str, fires: bool) -> None:
-    assert bool(getattr(read_cues(text), field)) is fires
-
-
-@pytest.mark.parametrize(
-    "text, field, fires",
-    [("我想找上次帮我处理的那个客服小符", "requested_human", True),
-     ("麻烦帮我接一下营业厅的值班经理", "requested_human", True),
-     ("麻烦帮我联系一下负责我们小区移交的那位工程师", "requested_human", True),
-     ("我想直接跟办业务的同志沟通", "requested_human", True),
-     ("请你们负责的人直接跟我联系", "requested_human", True),
-     ("我联系过物业的负责人了", "requested_human", False),
-     ("明天上午我带几个业主去你们营业厅 当面问个清楚", "threat", True),
-     ("明天上午我去你们营业厅办过户", "threat", False),
-     ("前几天停水的事已经好了，谢谢你们", "days_suffered", False),
-     ("想咨询下住院楼二次供水水箱的清洗", "emergency", False),
-     ("我真是谢谢你们啊 加班到半夜回来一滴水都没有", "sarcasm", True),
-     ("谢谢啊 真谢谢你们 让我三天没洗上一个澡", "sarcasm", True),
-     ("真谢谢你们 这么快就修好了", "sarcasm", False)],
-)
-def test_round_sixteen_cues(text: str, field: str, fires: bool) -> None:
+@pytest.mark.parametrize("text, field, fires", CUE_CASES)
+def test_a_cue_fires_on_its_case_and_not_on_its_look_alike(text: str, field: str, fires: bool) -> None:
     assert bool(getattr(read_cues(text), field)) is fires
