@@ -12,8 +12,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-import yaml
-
+from mot.labelled import load_labelled
 from mot.lexicon import TextCues, read_cues
 
 
@@ -170,16 +169,6 @@ def read_emotion(
 
 
 def load_labelled_emotions(path: Path) -> List[Tuple[str, str]]:
-    """[(text, label)] from a YAML file or every ``*.yml`` under a directory.
-
-    Format: ``emotions: {anger: [text, ...], anxiety: [...], ...}``; unknown labels are an error, so a
-    typo in a label cannot silently drop examples.
-    """
-    files = sorted(Path(path).rglob("*.yml")) if Path(path).is_dir() else [Path(path)]
-    examples: List[Tuple[str, str]] = []
-    for file in files:
-        content = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        for label, texts in (content.get("emotions") or {}).items():
-            EmotionLabel(label)  # raises ValueError on an unknown label
-            examples += [(str(text), label) for text in texts or [] if str(text).strip()]
-    return examples
+    """[(text, label)] from a YAML file or every ``*.yml`` under a directory:
+    ``emotions: {anger: [text, ...], anxiety: [...], ...}`` (``mot.labelled``)."""
+    return load_labelled(path, "emotions", {label.value for label in EmotionLabel})

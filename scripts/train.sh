@@ -8,8 +8,8 @@ MODEL="models/xiaoshuidi.tar.gz"
 FINGERPRINT="models/xiaoshuidi.inputs.sha256"
 
 inputs_hash() {
-  # mot/lexicon.py and mot/emotion.py: the emotion classifier's preprocessing and fingerprint use them
-  find config.yml domain.yml data mot/nlu mot/lexicon.py mot/emotion.py -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' -o -name '*.json' \) \
+  # mot/lexicon.py, mot/emotion.py, mot/labelled.py: the classifiers' preprocessing, data loading and fingerprints use them
+  find config.yml domain.yml data mot/nlu mot/lexicon.py mot/emotion.py mot/labelled.py -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' -o -name '*.json' \) \
     -not -path '*/__pycache__/*' -not -path 'data/demo_city/*' -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
