@@ -45,7 +45,11 @@ from latency import SCRIPTS, new_sender, percentile, run_conversation, seeded_da
 from mot.tools.servers import running_servers  # noqa: E402
 from report import markdown_table, write_report  # noqa: E402
 
-ENGINE_COMPONENTS = ("mot.nlu.emotion_classifier.EmotionClassifier", "mot.policy.MomentOfTruthPolicy")
+ENGINE_COMPONENTS = (
+    "mot.nlu.emotion_classifier.EmotionClassifier",
+    "mot.nlu.danger_signal_classifier.DangerSignalClassifier",
+    "mot.policy.MomentOfTruthPolicy",
+)
 
 
 def engine_off_project(directory: Path) -> Dict[str, Path]:

@@ -71,6 +71,7 @@ def features_for(turn: Dict[str, Any], parsed: Dict[str, Any]) -> TurnFeatures:
         resolution_delivered=context.get("then") == "resolution",
         rating=parse_rating(text) if after is AssistantAct.RATING_PROMPT else None,
         answering_survey=after is AssistantAct.RATING_PROMPT and parse_rating(text) is not None,
+        danger_signals=parsed.get("danger_signals") or {},
     )
 
 
@@ -235,7 +236,8 @@ def main() -> int:
                                                         "mot_turns_blind20.yml", "mot_turns_blind21.yml",
                                                         "mot_turns_blind22.yml", "mot_turns_blind23.yml",
                                                         "mot_turns_blind24.yml", "mot_turns_blind25.yml",
-                                                        "mot_turns_blind26.yml")],
+                                                        "mot_turns_blind26.yml", "mot_turns_blind27.yml",
+                                                        "mot_turns_blind28.yml")],
     )
     args = parser.parse_args()
     paths = [Path(path).resolve() for path in args.data]

@@ -375,6 +375,7 @@ class TextCues:
     human_declined: bool = False  # "不用转人工了"
     complaint_disowned: bool = False  # "没有投诉的意思哈"
     access_barrier: bool = False  # "营业厅台阶上不去": the customer cannot reach the service
+    content_chars: int = 0  # Chinese characters, letters and digits: how much the message says
 
     @property
     def waited_days(self) -> float:
@@ -524,6 +525,7 @@ def read_cues(text: str) -> TextCues:
         human_declined=bool(_present(text, HUMAN_DECLINED)),
         complaint_disowned=bool(_present(text, NOT_COMPLAINT)),
         access_barrier=bool(_present(text, ACCESS_BARRIER_CUES)),
+        content_chars=sum(1 for char in text if char.isalnum()),
         minor_fault=bool(_present(text, MINOR_FAULT_CUES, exclusions=NOT_MINOR_FAULT)) and not _present(text, FAULT_HAZARDS),
     )
 

@@ -185,6 +185,7 @@ def latest_turn_features(events: Sequence[Event]) -> Optional[TurnFeatures]:
         assistant_last=assistant_last,
         resolution_delivered=False,
         rating=rating,
+        danger_signals=parse.get("danger_signals") or {},
     )
 
 

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from mot.emotion import load_labelled_emotions
+from mot.nlu.danger_signal_classifier import load_labelled_signals
 from mot.nlu.segmentation import load_user_dictionaries, segment
 from mot.settings import PROJECT_ROOT
 
@@ -58,8 +59,10 @@ def nlu_training_texts(root: Path = PROJECT_ROOT) -> Set[str]:
 
 
 def training_texts(root: Path = PROJECT_ROOT) -> Set[str]:
-    """``held_out_key`` of every training message: the emotion data and the NLU examples."""
-    return {held_out_key(t) for t, _ in load_labelled_emotions(root / "data" / "emotion")} | nlu_training_texts(root)
+    """``held_out_key`` of every training message: the emotion and danger-signal data and the NLU examples."""
+    labelled = load_labelled_emotions(root / "data" / "emotion")
+    labelled += load_labelled_signals(root / "data" / "danger_signals")
+    return {held_out_key(t) for t, _ in labelled} | nlu_training_texts(root)
 
 
 def drop_leaked_turns(path: Path, train: Set[str]) -> List[str]:

@@ -341,3 +341,9 @@ CUE_CASES = [
 @pytest.mark.parametrize("text, field, fires", CUE_CASES)
 def test_a_cue_fires_on_its_case_and_not_on_its_look_alike(text: str, field: str, fires: bool) -> None:
     assert bool(getattr(read_cues(text), field)) is fires
+
+
+def test_content_chars_counts_what_the_message_says_not_its_spaces_or_punctuation():
+    assert read_cues("行 我这就去交！！").content_chars == 6
+    assert read_cues("户号 12345678 OK？").content_chars == 12
+    assert read_cues("😤😤 。。。").content_chars == 0

@@ -221,3 +221,40 @@ def test_context_rules_of_round_thirteen() -> None:
 def test_a_pleased_customer_back_from_the_agent_asks_for_no_one() -> None:
     back = turn("人工那边给处理完了 行 就这样 谢谢", "request_human", DELIGHTED, assistant_last=AssistantAct.ESCALATED)
     assert R.REQUESTED_HUMAN not in danger_reasons(back)
+
+
+# The danger-signal classifier's reading (mot.nlu.danger_signal_classifier) as a feature.
+SIGNALLED = [
+    # (text, signal, probability, emotion, extra features, reasons)
+    ("我打字太慢了 能不能有人打个电话过来", "requested_human", 0.9, NEUTRAL, {}, (R.REQUESTED_HUMAN,)),
+    ("我打字太慢了 能不能有人打个电话过来", "requested_human", 0.5, NEUTRAL, {}, ()),
+    # a request said in praise is the NLU's confusion, for the classifier as for the intent
+    ("我打字太慢了 能不能有人打个电话过来", "requested_human", 0.9, DELIGHTED, {}, ()),
+    ("修完走的时候地上全是泥 也没人收拾一下", "complaint", 0.8, UNHAPPY, {}, (R.COMPLAINT,)),
+    # the classifier was trained on praise that recalls trouble: a positive reading is no gate here
+    ("修完走的时候地上全是泥 也没人收拾一下", "complaint", 0.8, PLEASED, {}, (R.COMPLAINT,)),
+    ("不急哈 修完地上有点泥 你们慢慢来", "complaint", 0.8, NEUTRAL, {}, ()),
+    ("截图已经发到小区业主群里了 大家都看着呢", "threat", 0.8, NEUTRAL, {}, (R.THREAT,)),
+    ("地下车库顶上的大管子裂了 水一直往车上淌", "emergency", 0.9, NEUTRAL, {}, (R.EMERGENCY,)),
+    ("厨房龙头一直在滴水 有空来看下", "emergency", 0.9, NEUTRAL, {}, ()),  # a minor fault
+    # too short for a character n-gram reading: the lexicon and the intent decide
+    ("行 我这就去交", "threat", 0.95, NEUTRAL, {}, ()),
+    ("停水了", "emergency", 0.95, NEUTRAL, {}, ()),
+    # a survey answer is no signal, whatever the classifier makes of it
+    ("问题是解决了 就是师傅来得有点晚", "complaint", 0.8, UNHAPPY,
+     {"assistant_last": AssistantAct.RATING_PROMPT, "answering_survey": True}, ()),
+]
+
+
+@pytest.mark.parametrize("text,signal,probability,emotion,extra,reasons", SIGNALLED)
+def test_the_danger_signal_classifier_makes_a_reason_above_its_threshold(
+    text, signal, probability, emotion, extra, reasons
+):
+    features = turn(text, "inform", emotion, danger_signals={signal: probability, "none": 1 - probability}, **extra)
+    assert danger_reasons(features) == reasons
+
+
+def test_without_the_classifier_the_tagger_reads_as_before():
+    features = turn("我打字太慢了 能不能有人打个电话过来", "inform")
+    assert features.danger_signals == {}
+    assert danger_reasons(features) == ()
