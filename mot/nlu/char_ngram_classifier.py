@@ -29,6 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import mot.labelled
+import mot.lexicon
 from mot.lexicon import normalise
 from mot.nlu.char_ngram_scorer import CharNgramScorer
 from mot.nlu.fingerprint import files_fingerprint
@@ -80,8 +81,9 @@ class CharNgramClassifier(GraphComponent):
 
     @classmethod
     def source_files(cls) -> List[Path]:
-        """Source files whose change changes what the component puts on a message."""
-        return [Path(__file__), Path(mot.labelled.__file__)]
+        """Source files whose change changes what the component puts on a message: this module, the
+        loader and the lexicon, whose ``normalise`` is every classifier's preprocessing."""
+        return [Path(__file__), Path(mot.labelled.__file__), Path(mot.lexicon.__file__)]
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:

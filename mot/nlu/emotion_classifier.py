@@ -16,7 +16,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 import mot.emotion
-import mot.lexicon
 from mot.emotion import load_labelled_emotions, read_emotion
 from mot.nlu.char_ngram_classifier import CharNgramClassifier
 
@@ -42,8 +41,9 @@ class EmotionClassifier(CharNgramClassifier):
 
     @classmethod
     def source_files(cls) -> List[Path]:
-        """The lexicon and the combination code shape the reading as much as the classifier."""
-        return super().source_files() + [Path(__file__), Path(mot.emotion.__file__), Path(mot.lexicon.__file__)]
+        """The lexicon's cues and the combination code (mot.emotion) shape the reading as much as the
+        classifier; the base already lists the lexicon."""
+        return super().source_files() + [Path(__file__), Path(mot.emotion.__file__)]
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets ``emotion`` on each message; button payloads ("/intent") read as neutral."""
